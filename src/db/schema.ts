@@ -1,0 +1,262 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// D1 holds the catalog and everything people search. Stock itself lives in the StockGroup
+// Durable Objects; `stock` below is their projection. Every merchant table carries account_id
+// and every query in src/db/queries is scoped by it.
+
+const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
+const createdAt = () => integer({ mode: "number" }).notNull().default(now);
+
+export const accounts = sqliteTable("accounts", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  name: text().notNull(),
+  maxProducts: integer().notNull().default(1000),
+  maxShops: integer().notNull().default(5),
+  // Plan options (SPEC §9). Kura includes them by default; the operator may switch them off.
+  allowSets: integer({ mode: "boolean" }).notNull().default(true),
+  allowCodeMapping: integer({ mode: "boolean" }).notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    email: text().notNull(),
+    passwordHash: text().notNull(),
+    role: text({ enum: ["owner", "admin", "staff", "viewer"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_uq").on(t.email), index("users_account_idx").on(t.accountId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    // SHA-256 of the random session id; the cookie holds the id itself.
+    idHash: text().primaryKey(),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer().notNull().references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text().notNull(),
+    expiresAt: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    // SHA-256 (hex) of the token; the token itself is shown once and never stored.
+    tokenHash: text().notNull(),
+    // JSON array of scopes: "read", "write".
+    scopes: text({ mode: "json" }).$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer(),
+    revokedAt: integer(),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_account_idx").on(t.accountId)],
+);
+
+export const settings = sqliteTable("settings", {
+  accountId: integer().primaryKey().references(() => accounts.id, { onDelete: "cascade" }),
+  // 在庫連動: when off, nothing is imported or pushed for the account.
+  syncEnabled: integer({ mode: "boolean" }).notNull().default(true),
+  // 在庫反映間隔 in minutes, 3–20.
+  reflectIntervalMin: integer().notNull().default(5),
+  updatedAt: createdAt(),
+});
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    isDefault: integer({ mode: "boolean" }).notNull().default(false),
+    reserved: integer(), // 確保在庫
+    ratio: integer(), // 在庫比率, percent
+    salesLimit: integer(), // 販売制限
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex("groups_account_name_uq").on(t.accountId, t.name)],
+);
+
+export const products = sqliteTable(
+  "products",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    masterCode: text().notNull(),
+    name: text().notNull(),
+    groupId: integer().notNull().references(() => groups.id),
+    reserved: integer(), // overrides the group's 確保在庫
+    lowStockThreshold: integer(),
+    syncMode: text({ enum: ["auto", "manual", "stopped"] }).notNull().default("auto"),
+    isSet: integer({ mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("products_account_code_uq").on(t.accountId, t.masterCode),
+    index("products_account_group_idx").on(t.accountId, t.groupId, t.masterCode),
+    index("products_account_name_idx").on(t.accountId, t.name),
+  ],
+);
+
+export const setComponents = sqliteTable(
+  "set_components",
+  {
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    setId: integer().notNull().references(() => products.id, { onDelete: "cascade" }),
+    componentId: integer().notNull().references(() => products.id),
+    quantity: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.setId, t.componentId] }),
+    index("set_components_component_idx").on(t.accountId, t.componentId),
+  ],
+);
+
+export const shops = sqliteTable(
+  "shops",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    kind: text().notNull(), // rakuten | yahoo | amazon | shopify | base | …
+    name: text().notNull(),
+    importEnabled: integer({ mode: "boolean" }).notNull().default(true), // 取込み
+    updateEnabled: integer({ mode: "boolean" }).notNull().default(true), // モール更新
+    cancelPolicy: text({ enum: ["restore", "ignore"] }).notNull().default("restore"),
+    ratio: integer(), // 在庫比率 override for this shop
+    salesLimit: integer(), // 販売制限 override for this shop
+    baseUrl: text(),
+    // AES-GCM ciphertext "v1:<iv>:<ct>" of the credentials JSON; never returned by any route.
+    credentialsEnc: text(),
+    credentialsExpireAt: integer(),
+    status: text({ enum: ["ok", "retrying", "stopped"] }).notNull().default("ok"),
+    lastTestAt: integer(),
+    lastTestOk: integer({ mode: "boolean" }),
+    lastTestReason: text(),
+    lastImportAt: integer(),
+    lastPushAt: integer(),
+    lastError: text(),
+    // Opaque per-adapter cursor for order intake (JSON).
+    pullCursor: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index("shops_account_idx").on(t.accountId)],
+);
+
+export const listings = sqliteTable(
+  "listings",
+  {
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    productId: integer().notNull().references(() => products.id, { onDelete: "cascade" }),
+    shopId: integer().notNull().references(() => shops.id, { onDelete: "cascade" }),
+    managed: integer({ mode: "boolean" }).notNull().default(true), // 管理 対象 / 対象外
+    mallCode: text(), // 別品番紐づけ; null = the mall's default rule
+    manualFigure: integer(), // used when the product's 連動 is 手動
+    // Mall-side identifiers resolved once and cached (e.g. Shopify inventory item + location).
+    mallRef: text({ mode: "json" }).$type<Record<string, string>>(),
+    lastSentFigure: integer(),
+    lastSentAt: integer(),
+    lastResult: text(), // "ok" or the error text
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.shopId] }),
+    index("listings_account_shop_code_idx").on(t.accountId, t.shopId, t.mallCode),
+    index("listings_shop_idx").on(t.shopId),
+  ],
+);
+
+// Projection of the StockGroup objects' figures, written by their outbox drain.
+export const stock = sqliteTable(
+  "stock",
+  {
+    productId: integer().primaryKey().references(() => products.id, { onDelete: "cascade" }),
+    accountId: integer().notNull(),
+    onHand: integer().notNull(),
+    // Object-side version; a projection row is only ever replaced by a newer version.
+    version: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [index("stock_account_on_hand_idx").on(t.accountId, t.onHand)],
+);
+
+export const salesLog = sqliteTable(
+  "sales_log",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull(),
+    at: integer().notNull(),
+    source: text().notNull(), // shop id or outside system name
+    shopId: integer(),
+    orderId: text().notNull(),
+    lineId: text().notNull(),
+    kind: text({ enum: ["sale", "cancel"] }).notNull(),
+    mallCode: text(),
+    masterCode: text(),
+    productId: integer(),
+    quantity: integer().notNull(),
+    onHandBefore: integer(),
+    onHandAfter: integer(),
+    result: text({ enum: ["applied", "duplicate", "unknown_code", "unmatched", "ignored"] }).notNull(),
+    // (source, order, line, kind): unknown-code lines are kept once each for the mapping list.
+    lineKey: text().notNull(),
+    resolvedAt: integer(),
+  },
+  (t) => [
+    index("sales_log_account_at_idx").on(t.accountId, t.at),
+    index("sales_log_account_code_at_idx").on(t.accountId, t.masterCode, t.at),
+    uniqueIndex("sales_log_unknown_uq")
+      .on(t.accountId, t.lineKey)
+      .where(sql`result = 'unknown_code'`),
+  ],
+);
+
+export const mallUpdateLog = sqliteTable(
+  "mall_update_log",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull(),
+    at: integer().notNull(),
+    shopId: integer().notNull(),
+    productId: integer(),
+    masterCode: text(),
+    mallCode: text(),
+    figure: integer(),
+    result: text().notNull(), // "ok" or the error text
+    errorClass: text(), // auth | rate | transient | item
+    attempt: integer().notNull().default(1),
+    confirmedAt: integer(),
+  },
+  (t) => [index("mall_update_log_account_at_idx").on(t.accountId, t.at)],
+);
+
+export const operationLog = sqliteTable(
+  "operation_log",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull(),
+    at: integer().notNull(),
+    // "user:<id>", "token:<id>", "operator" or "system".
+    actor: text().notNull(),
+    action: text().notNull(), // product.create, stock.set, group.update, …
+    target: text(), // master code, group name, shop id…
+    before: text({ mode: "json" }),
+    after: text({ mode: "json" }),
+  },
+  (t) => [
+    index("operation_log_account_at_idx").on(t.accountId, t.at),
+    index("operation_log_account_target_at_idx").on(t.accountId, t.target, t.at),
+  ],
+);

@@ -1,0 +1,104 @@
+import type { z } from "zod";
+
+// The one interface every mall speaks through (ARCHITECTURE.md §5). Nothing outside
+// src/malls/ talks a mall's protocol; nothing inside it writes stock.
+
+export type MallKind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
+
+/** How an adapter failure is handled by the sync engine. */
+export type MallErrorClass =
+  | "auth" // credentials wrong/expired/missing permission: stop the shop (停止中)
+  | "rate" // throttled: retry after `retryAfterSec`
+  | "transient" // 5xx, timeout, network: retry with backoff
+  | "item"; // one item rejected (unknown code, bad value): log it, go on
+
+export class MallError extends Error {
+  constructor(
+    readonly errorClass: MallErrorClass,
+    message: string,
+    readonly opts: { retryAfterSec?: number; status?: number; code?: string } = {},
+  ) {
+    super(message);
+    this.name = "MallError";
+  }
+}
+
+/** A normalized order line. `quantity` of a cancel is the total of the line cancelled so far. */
+export interface OrderLine {
+  orderId: string;
+  lineId: string;
+  mallCode: string;
+  quantity: number;
+  kind: "sale" | "cancel";
+  at: number; // epoch ms
+}
+
+export interface FetchOrdersResult {
+  lines: OrderLine[];
+  /** Opaque JSON-able cursor to pass to the next call. */
+  cursor: unknown;
+  /** True when the mall has more to give right now (call again with `cursor`). */
+  more: boolean;
+}
+
+/** One figure to send: an absolute quantity for one mall code. */
+export interface PushItem {
+  mallCode: string;
+  quantity: number;
+  /** Mall-side identifiers cached on the listing (e.g. Shopify inventory item + location). */
+  ref?: Record<string, string> | null;
+  /** Shopify CAS: what Kura believes the mall shows now (null = skip the check). */
+  expected?: number | null;
+}
+
+export interface PushResult {
+  mallCode: string;
+  ok: boolean;
+  error?: { errorClass: MallErrorClass; message: string; code?: string };
+  /** Updated mall-side identifiers to cache on the listing. */
+  ref?: Record<string, string>;
+  /** Mall's own submission id where the push is asynchronous (Amazon). */
+  submissionId?: string;
+}
+
+export interface StockReading {
+  mallCode: string;
+  quantity: number | null; // null: the mall does not know this code
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  reason?: string;
+  errorClass?: MallErrorClass;
+  expiresAt?: number; // epoch ms of the earliest credential expiry the mall exposes
+}
+
+export interface MallContext<C> {
+  credentials: C;
+  baseUrl: string;
+  /** Outbound HTTP; tests and `npm start` route it to the mall simulator. */
+  fetch: typeof fetch;
+  /** Called when the adapter rotated or refreshed credentials; the caller persists them. */
+  saveCredentials: (next: C) => Promise<void>;
+  now?: () => number;
+}
+
+export interface MallAdapter<C = unknown> {
+  kind: MallKind;
+  label: string; // Japanese display name, e.g. 楽天市場
+  credentialsSchema: z.ZodType<C>;
+  defaultBaseUrl: string;
+  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number };
+  testConnection(ctx: MallContext<C>): Promise<ConnectionTestResult>;
+  fetchOrders(ctx: MallContext<C>, cursor: unknown): Promise<FetchOrdersResult>;
+  pushStock(ctx: MallContext<C>, items: PushItem[]): Promise<PushResult[]>;
+  readStock(ctx: MallContext<C>, codes: string[]): Promise<StockReading[]>;
+  defaultMallCode: DefaultMallCode;
+  verifyWebhook?(ctx: MallContext<C>, rawBody: ArrayBuffer, headers: Headers): Promise<boolean>;
+}
+
+/**
+ * The default rule (MALLS.md §8) from a master code to this mall's code, used when the
+ * listing has no 別品番紐づけ override. Order lines are matched against the same string.
+ */
+export type DefaultMallCode = (masterCode: string) => string;

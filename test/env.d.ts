@@ -1,0 +1,15 @@
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Shopify Admin GraphQL introspection JSON (2026-07), gzipped, base64. */
+    SPEC_SHOPIFY_ADMIN_GZ_B64: string;
+    /** Amazon SP-API Swagger / JSON Schema documents from ../shared/specs/amazon. */
+    SPEC_AMAZON: {
+      listingsItems: any;
+      feeds: any;
+      listingsFeedSchema: any;
+      ordersV0: any;
+      orders2026: any;
+    };
+  }
+}

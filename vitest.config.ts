@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd with real local D1, Durable Objects and Queues (storage is isolated
+// per test file). Secrets are fixed test values here; `npm start` generates real ones.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
+  // The platforms' own machine-readable specs (read-only, beside the project) are handed to
+  // the tests as bindings: workerd cannot read the host's files.
+  const specs = path.join(__dirname, "..", "shared", "specs");
+  const amazon = (f: string) => JSON.parse(fs.readFileSync(path.join(specs, "amazon", f), "utf8"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            SPEC_SHOPIFY_ADMIN_GZ_B64: fs
+              .readFileSync(path.join(specs, "shopify", "admin_2026-07.json.gz"))
+              .toString("base64"),
+            SPEC_AMAZON: {
+              listingsItems: amazon("listingsItems_2021-08-01.json"),
+              feeds: amazon("feeds_2021-06-30.json"),
+              listingsFeedSchema: amazon("listings-feed-schema-v2.json"),
+              ordersV0: amazon("ordersV0.json"),
+              orders2026: amazon("orders_2026-01-01.json"),
+            },
+            OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+            // 32 bytes, base64: a test-only AES-256 key.
+            CREDENTIALS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            SESSION_SECRET: "test-session-secret-0123456789abcdef",
+          },
+          compatibilityFlags: ["service_binding_extra_handlers"],
+          queueConsumers: {
+            "kura-pull": { maxBatchTimeout: 0.05 },
+            "kura-push": { maxBatchTimeout: 0.05 },
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/setup/apply-migrations.ts"],
+      include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+      exclude: ["test/e2e/**"],
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
+  };
+});
