@@ -81,6 +81,8 @@ export interface MallContext<C> {
   /** Called when the adapter rotated or refreshed credentials; the caller persists them. */
   saveCredentials: (next: C) => Promise<void>;
   now?: () => number;
+  /** Per-request timeout; a request that takes longer is a `transient` error. Default 20 s. */
+  timeoutMs?: number;
 }
 
 export interface MallAdapter<C = unknown> {
