@@ -126,7 +126,7 @@ CREATE TABLE `sales_log` (
 --> statement-breakpoint
 CREATE INDEX `sales_log_account_at_idx` ON `sales_log` (`account_id`,`at`);--> statement-breakpoint
 CREATE INDEX `sales_log_account_code_at_idx` ON `sales_log` (`account_id`,`master_code`,`at`);--> statement-breakpoint
-CREATE UNIQUE INDEX `sales_log_unknown_uq` ON `sales_log` (`account_id`,`line_key`) WHERE result = 'unknown_code';--> statement-breakpoint
+CREATE UNIQUE INDEX `sales_log_unknown_uq` ON `sales_log` (`account_id`,`line_key`) WHERE result IN ('unknown_code', 'ignored');--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`id_hash` text PRIMARY KEY NOT NULL,
 	`account_id` integer NOT NULL,

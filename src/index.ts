@@ -1,5 +1,15 @@
-import { DurableObject } from "cloudflare:workers";
-export class StockGroup extends DurableObject<Env> {}
+import { app } from "./app";
+import { schedule } from "./sync/scheduler";
+import { consume } from "./sync/queue";
+
+export { StockGroup } from "./stock/stock-group";
+
 export default {
-  async fetch() { return new Response("kura"); },
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(schedule(controller, env));
+  },
+  async queue(batch, env) {
+    await consume(batch, env);
+  },
 } satisfies ExportedHandler<Env>;

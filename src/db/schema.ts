@@ -210,7 +210,8 @@ export const salesLog = sqliteTable(
     onHandBefore: integer(),
     onHandAfter: integer(),
     result: text({ enum: ["applied", "duplicate", "unknown_code", "unmatched", "ignored"] }).notNull(),
-    // (source, order, line, kind): unknown-code lines are kept once each for the mapping list.
+    // (source, order, line, kind): lines that never reach a StockGroup (unknown code, cancel
+    // ignored by the shop's policy) are kept once each; the rest are written once by the object.
     lineKey: text().notNull(),
     resolvedAt: integer(),
   },
@@ -219,7 +220,7 @@ export const salesLog = sqliteTable(
     index("sales_log_account_code_at_idx").on(t.accountId, t.masterCode, t.at),
     uniqueIndex("sales_log_unknown_uq")
       .on(t.accountId, t.lineKey)
-      .where(sql`result = 'unknown_code'`),
+      .where(sql`result IN ('unknown_code', 'ignored')`),
   ],
 );
 

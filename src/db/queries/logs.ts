@@ -1,0 +1,49 @@
+import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import type { Db } from "../../env";
+import { operationLog, salesLog } from "../schema";
+
+export interface LogQuery {
+  from?: number;
+  to?: number;
+  masterCode?: string;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listSalesLog(db: Db, accountId: number, q: LogQuery) {
+  const conds = [eq(salesLog.accountId, accountId)];
+  if (q.from !== undefined) conds.push(gte(salesLog.at, q.from));
+  if (q.to !== undefined) conds.push(lte(salesLog.at, q.to));
+  if (q.masterCode) conds.push(eq(salesLog.masterCode, q.masterCode));
+  if (q.beforeId !== undefined) conds.push(lt(salesLog.id, q.beforeId));
+  return db.select().from(salesLog).where(and(...conds)).orderBy(desc(salesLog.id)).limit(q.limit).all();
+}
+
+export async function listOperationLog(db: Db, accountId: number, q: LogQuery) {
+  const conds = [eq(operationLog.accountId, accountId)];
+  if (q.from !== undefined) conds.push(gte(operationLog.at, q.from));
+  if (q.to !== undefined) conds.push(lte(operationLog.at, q.to));
+  if (q.masterCode) conds.push(eq(operationLog.target, q.masterCode));
+  if (q.beforeId !== undefined) conds.push(lt(operationLog.id, q.beforeId));
+  return db.select().from(operationLog).where(and(...conds)).orderBy(desc(operationLog.id)).limit(q.limit).all();
+}
+
+export type NewOperation = Omit<typeof operationLog.$inferInsert, "id" | "accountId" | "at">;
+
+export function operationInsert(db: Db, accountId: number, op: NewOperation, at = Date.now()) {
+  return db.insert(operationLog).values({ accountId, at, ...op });
+}
+
+export type UntakenLine = Omit<typeof salesLog.$inferInsert, "id" | "accountId"> & { result: "unknown_code" | "ignored" };
+
+/** Lines that reach no StockGroup: 未登録コード (kept for the mapping list) and ignored cancels. Once each. */
+export async function recordUntakenLines(db: Db, accountId: number, lines: UntakenLine[]) {
+  if (lines.length === 0) return;
+  // One JSON parameter per statement keeps far below D1's bound-parameter limit.
+  await db.run(sql`
+    INSERT OR IGNORE INTO sales_log (account_id, at, source, shop_id, order_id, line_id, kind, mall_code, quantity, result, line_key)
+    SELECT ${accountId}, json_extract(value, '$.at'), json_extract(value, '$.source'), json_extract(value, '$.shopId'),
+           json_extract(value, '$.orderId'), json_extract(value, '$.lineId'), json_extract(value, '$.kind'),
+           json_extract(value, '$.mallCode'), json_extract(value, '$.quantity'), json_extract(value, '$.result'), json_extract(value, '$.lineKey')
+    FROM json_each(${JSON.stringify(lines)})`);
+}

@@ -1,0 +1,173 @@
+import { and, asc, count, eq, gt, inArray, or, sql } from "drizzle-orm";
+import type { Db } from "../../env";
+import { effectiveReserved, setBase } from "../../stock/figure";
+import { groups, listings, products, setComponents, stock } from "../schema";
+
+export type Product = typeof products.$inferSelect;
+export type ProductStatus = "low" | "negative" | "unsynced" | "error";
+
+// D1 allows 100 bound parameters per statement; IN lists are chunked below that.
+const IN_CHUNK = 90;
+
+function chunk<T>(xs: T[], n = IN_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+export async function countProducts(db: Db, accountId: number): Promise<number> {
+  const row = await db.select({ n: count() }).from(products).where(eq(products.accountId, accountId)).get();
+  return row?.n ?? 0;
+}
+
+export async function getProductByCode(db: Db, accountId: number, masterCode: string) {
+  return db.select().from(products).where(and(eq(products.accountId, accountId), eq(products.masterCode, masterCode))).get();
+}
+
+export async function getProductsByCodes(db: Db, accountId: number, codes: string[]): Promise<Product[]> {
+  const out: Product[] = [];
+  for (const part of chunk([...new Set(codes)])) {
+    out.push(...(await db.select().from(products).where(and(eq(products.accountId, accountId), inArray(products.masterCode, part))).all()));
+  }
+  return out;
+}
+
+export async function getProductsByIds(db: Db, accountId: number, ids: number[]): Promise<Product[]> {
+  const out: Product[] = [];
+  for (const part of chunk([...new Set(ids)])) {
+    out.push(...(await db.select().from(products).where(and(eq(products.accountId, accountId), inArray(products.id, part))).all()));
+  }
+  return out;
+}
+
+export interface ResolvedCode {
+  productId: number;
+  masterCode: string;
+  groupId: number;
+}
+
+/**
+ * Maps codes from a sale to products: a shop's 別品番紐づけ (listing mall code) first, then the
+ * master code itself. Codes that match nothing are absent from the map.
+ */
+export async function resolveCodes(db: Db, accountId: number, shopId: number | null, codes: string[]): Promise<Map<string, ResolvedCode>> {
+  const found = new Map<string, ResolvedCode>();
+  const unique = [...new Set(codes)];
+  if (shopId !== null) {
+    for (const part of chunk(unique)) {
+      const rows = await db
+        .select({ code: listings.mallCode, productId: products.id, masterCode: products.masterCode, groupId: products.groupId })
+        .from(listings)
+        .innerJoin(products, eq(products.id, listings.productId))
+        .where(and(eq(listings.accountId, accountId), eq(listings.shopId, shopId), inArray(listings.mallCode, part)))
+        .all();
+      for (const r of rows) if (r.code) found.set(r.code, { productId: r.productId, masterCode: r.masterCode, groupId: r.groupId });
+    }
+  }
+  const rest = unique.filter((c) => !found.has(c));
+  for (const p of await getProductsByCodes(db, accountId, rest)) found.set(p.masterCode, { productId: p.id, masterCode: p.masterCode, groupId: p.groupId });
+  return found;
+}
+
+export async function getComponents(db: Db, accountId: number, setIds: number[]) {
+  const out: { setId: number; componentId: number; masterCode: string; quantity: number }[] = [];
+  for (const part of chunk(setIds)) {
+    out.push(
+      ...(await db
+        .select({ setId: setComponents.setId, componentId: setComponents.componentId, masterCode: products.masterCode, quantity: setComponents.quantity })
+        .from(setComponents)
+        .innerJoin(products, eq(products.id, setComponents.componentId))
+        .where(and(eq(setComponents.accountId, accountId), inArray(setComponents.setId, part)))
+        .orderBy(asc(products.masterCode))
+        .all()),
+    );
+  }
+  return out;
+}
+
+/** Sets that contain any of the given products. */
+export async function setsUsing(db: Db, accountId: number, componentIds: number[]) {
+  const out: { setId: number; componentId: number }[] = [];
+  for (const part of chunk(componentIds)) {
+    out.push(
+      ...(await db
+        .select({ setId: setComponents.setId, componentId: setComponents.componentId })
+        .from(setComponents)
+        .where(and(eq(setComponents.accountId, accountId), inArray(setComponents.componentId, part)))
+        .all()),
+    );
+  }
+  return out;
+}
+
+/**
+ * The projected on_hand of each product; a set's figure is derived from its components
+ * (SPEC §3.2 step 3: min over components of floor((on_hand − reserved) / qty)).
+ */
+export async function projectedOnHand(db: Db, accountId: number, list: Product[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const plain = list.filter((p) => !p.isSet).map((p) => p.id);
+  const sets = list.filter((p) => p.isSet).map((p) => p.id);
+  const comps = await getComponents(db, accountId, sets);
+  const ids = [...new Set([...plain, ...comps.map((c) => c.componentId)])];
+  const rows = new Map<number, { onHand: number; reserved: number | null; groupReserved: number | null }>();
+  for (const part of chunk(ids)) {
+    const rs = await db
+      .select({ id: products.id, onHand: stock.onHand, reserved: products.reserved, groupReserved: groups.reserved })
+      .from(products)
+      .leftJoin(stock, eq(stock.productId, products.id))
+      .innerJoin(groups, eq(groups.id, products.groupId))
+      .where(and(eq(products.accountId, accountId), inArray(products.id, part)))
+      .all();
+    for (const r of rs) rows.set(r.id, { onHand: r.onHand ?? 0, reserved: r.reserved, groupReserved: r.groupReserved });
+  }
+  for (const id of plain) out.set(id, rows.get(id)?.onHand ?? 0);
+  for (const id of sets) {
+    const parts = comps
+      .filter((c) => c.setId === id)
+      .map((c) => {
+        const r = rows.get(c.componentId);
+        return {
+          masterCode: c.masterCode,
+          onHand: r?.onHand ?? 0,
+          reserved: effectiveReserved(r?.reserved ?? null, { reserved: r?.groupReserved ?? null, ratio: null, salesLimit: null }),
+          quantity: c.quantity,
+        };
+      });
+    out.set(id, setBase(parts));
+  }
+  return out;
+}
+
+export interface ProductQuery {
+  query?: string;
+  groupId?: number;
+  status?: ProductStatus;
+  after?: string; // keyset cursor: the last master code of the previous page
+  limit: number;
+}
+
+/** One page of products ordered by master code (keyset pagination stays fast at 100,000 rows). */
+export async function listProducts(db: Db, accountId: number, q: ProductQuery): Promise<Product[]> {
+  const conds = [eq(products.accountId, accountId)];
+  if (q.after !== undefined) conds.push(gt(products.masterCode, q.after));
+  if (q.groupId !== undefined) conds.push(eq(products.groupId, q.groupId));
+  if (q.query) {
+    const esc = q.query.replace(/[\\%_]/g, (m) => `\\${m}`);
+    conds.push(or(sql`${products.masterCode} LIKE ${`${esc}%`} ESCAPE '\\'`, sql`${products.name} LIKE ${`%${esc}%`} ESCAPE '\\'`)!);
+  }
+  const onHand = sql`COALESCE((SELECT s.on_hand FROM stock s WHERE s.product_id = ${products.id}), 0)`;
+  if (q.status === "negative") conds.push(sql`${products.isSet} = 0 AND ${onHand} < 0`);
+  if (q.status === "low") conds.push(sql`${products.isSet} = 0 AND ${products.lowStockThreshold} IS NOT NULL AND ${onHand} <= ${products.lowStockThreshold}`);
+  if (q.status === "error") {
+    conds.push(sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1 AND l.last_result IS NOT NULL AND l.last_result <> 'ok')`);
+  }
+  if (q.status === "unsynced") {
+    conds.push(
+      sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1
+            AND (l.last_sent_at IS NULL OR l.last_sent_at < COALESCE((SELECT s.updated_at FROM stock s WHERE s.product_id = ${products.id}), 0)))`,
+    );
+  }
+  return db.select().from(products).where(and(...conds)).orderBy(asc(products.masterCode)).limit(q.limit).all();
+}
+

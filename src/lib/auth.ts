@@ -1,0 +1,31 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { findActiveToken } from "../db/queries/accounts";
+import { forbidden, unauthorized } from "./errors";
+import { timingSafeEqual } from "./crypto";
+
+function bearer(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  return m ? m[1] : null;
+}
+
+/** Account API tokens: every route behind this sees only the token's account. */
+export const apiAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c.req.header("authorization"));
+  if (!token) throw unauthorized();
+  const row = await findActiveToken(c.get("db"), token);
+  if (!row) throw unauthorized("The token is unknown or revoked.");
+  const needs = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
+  if (!row.scopes.includes(needs)) throw forbidden(`This token lacks the "${needs}" scope.`);
+  c.set("principal", { accountId: row.accountId, actor: `token:${row.id}`, scopes: row.scopes });
+  await next();
+});
+
+/** The operator of the deployment (OPERATOR_TOKEN secret). */
+export const operatorAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearer(c.req.header("authorization"));
+  if (!token || !c.env.OPERATOR_TOKEN || !(await timingSafeEqual(token, c.env.OPERATOR_TOKEN))) {
+    throw unauthorized("The operator token is required.");
+  }
+  await next();
+});
