@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
@@ -24,7 +25,7 @@ app.use("*", async (c, next) => {
 // The one error funnel: AppError → problem+json; anything else is logged with its request id.
 app.onError((err, c) => {
   if (err instanceof AppError) return problem(c, err.status, err.title, err.detail, err.extra);
-  if (err instanceof SyntaxError && c.req.path.startsWith("/api/")) return problem(c, 400, "Invalid request", "the body is not valid JSON");
+  if (err instanceof HTTPException && err.status < 500) return problem(c, err.status, "Invalid request", err.message || "invalid request");
   const requestId = c.get("requestId");
   console.error(JSON.stringify({ msg: "unhandled error", requestId, path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) }));
   return problem(c, 500, "Internal Server Error", `Something went wrong; quote request id ${requestId} when reporting it.`, { requestId });
