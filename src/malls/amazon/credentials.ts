@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/** Japan (Amazon.co.jp) on the Far East endpoint. */
+export const JP_MARKETPLACE_ID = "A1VC38T7YXB528";
+
+/**
+ * What the merchant enters for an Amazon shop (an SP-API private/public app authorised by the
+ * seller), plus the LWA access token the adapter rotates itself.
+ */
+export const amazonCredentialsSchema = z.object({
+  /** 出品者ID (merchant token), e.g. A1B2C3D4E5F6G7 — the {sellerId} of the Listings API. */
+  sellerId: z.string().trim().min(1).max(64),
+  /** LWA client identifier of the SP-API application (amzn1.application-oa2-client.…). */
+  clientId: z.string().trim().min(1),
+  /** LWA client secret; Amazon forces a rotation every 180 days. */
+  clientSecret: z.string().trim().min(1),
+  /** Long-lived LWA refresh token from the seller's authorisation (Atzr|…). */
+  refreshToken: z.string().trim().min(1),
+  marketplaceId: z.string().default(JP_MARKETPLACE_ID),
+  /**
+   * When the client secret expires (epoch ms), as shown in the Solution Provider Portal. Amazon
+   * exposes it through no API callable with seller credentials, so the merchant may enter it;
+   * testConnection reports it as `expiresAt`.
+   */
+  clientSecretExpiresAt: z.number().int().positive().optional(),
+  /** Rotated by the adapter: the current LWA access token (Atza|…) and its expiry (epoch ms). */
+  accessToken: z.string().optional(),
+  accessTokenExpiresAt: z.number().int().optional(),
+});
+
+export type AmazonCredentials = z.infer<typeof amazonCredentialsSchema>;
