@@ -31,6 +31,11 @@ export const createAccountBody = z.object({
   owner: z.object({ email: z.email().max(254), password: z.string().min(10).max(200) }),
 });
 
+export const createTokenBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(["read", "write"])).min(1).default(["read", "write"]),
+});
+
 export const createProductBody = z.object({
   masterCode,
   name: z.string().trim().min(1).max(255),

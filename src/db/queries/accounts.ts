@@ -59,3 +59,16 @@ export async function getAccount(db: Db, accountId: number) {
 export async function getSettings(db: Db, accountId: number) {
   return db.select().from(settings).where(eq(settings.accountId, accountId)).get();
 }
+
+export async function listAccounts(db: Db) {
+  return db.select().from(accounts).orderBy(accounts.id).all();
+}
+
+export async function findAccountByOwnerEmail(db: Db, email: string) {
+  return db
+    .select({ id: accounts.id, name: accounts.name })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(eq(users.email, email.toLowerCase()))
+    .get();
+}

@@ -1,0 +1,70 @@
+// Seeds the demo account through Kura's own API (idempotently): an owner login, a catalogue of
+// products with a set and two groups, and — once shops exist — five shops on the simulated malls.
+// Re-running it finds the account by its owner e-mail and fills in only what is missing.
+
+export const DEMO_EMAIL = "demo@kura.example";
+export const DEMO_PASSWORD = "kura-demo-2026";
+
+export const DEMO_PRODUCTS = [
+  { masterCode: "TEA-SENCHA-100", name: "静岡 煎茶 100g", onHand: 120, lowStockThreshold: 20 },
+  { masterCode: "TEA-HOJI-80", name: "ほうじ茶 80g", onHand: 80, lowStockThreshold: 15 },
+  { masterCode: "TEA-MATCHA-30", name: "抹茶 30g 缶", onHand: 40, lowStockThreshold: 10, reserved: 3 },
+  { masterCode: "TEA-GENMAI-200", name: "玄米茶 200g", onHand: 60, lowStockThreshold: 10 },
+  { masterCode: "CUP-YUNOMI-BLU", name: "有田焼 湯呑み 藍", onHand: 25, lowStockThreshold: 5 },
+  { masterCode: "CUP-YUNOMI-RED", name: "有田焼 湯呑み 朱", onHand: 18, lowStockThreshold: 5 },
+  { masterCode: "POT-KYUSU-300", name: "常滑焼 急須 300ml", onHand: 12, lowStockThreshold: 3 },
+  { masterCode: "TOWEL-TENUGUI-01", name: "手ぬぐい 麻の葉", onHand: 200, lowStockThreshold: 30 },
+  { masterCode: "SWEET-YOKAN-5", name: "羊羹 5本入", onHand: 35, lowStockThreshold: 8, group: "季節商品" },
+  { masterCode: "SWEET-MONAKA-8", name: "最中 8個入", onHand: 6, lowStockThreshold: 8, group: "季節商品" },
+];
+export const DEMO_SET = {
+  masterCode: "GIFT-TEA-SET",
+  name: "ギフト 煎茶と湯呑みのセット",
+  components: [
+    { masterCode: "TEA-SENCHA-100", quantity: 2 },
+    { masterCode: "CUP-YUNOMI-BLU", quantity: 1 },
+  ],
+};
+
+async function api(base, token, method, path, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = res.status === 204 ? null : await res.json().catch(() => null);
+  return { status: res.status, json };
+}
+
+export async function seedDemo(base, operatorToken) {
+  let account;
+  let token;
+  const found = await api(base, operatorToken, "GET", `/operator/accounts?email=${encodeURIComponent(DEMO_EMAIL)}`);
+  if (found.status !== 200) throw new Error(`operator API answered ${found.status}`);
+  if (found.json.items.length) {
+    account = found.json.items[0];
+    token = (await api(base, operatorToken, "POST", `/operator/accounts/${account.id}/tokens`, { name: "npm start" })).json.apiToken;
+  } else {
+    const created = await api(base, operatorToken, "POST", "/operator/accounts", {
+      name: "デモ商店 (Kura demo)",
+      plan: { maxProducts: 1000, maxShops: 10 },
+      owner: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+    });
+    if (created.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(created.json)}`);
+    account = created.json.account;
+    token = created.json.apiToken;
+  }
+
+  const groups = (await api(base, token, "GET", "/groups")).json.items;
+  if (!groups.some((g) => g.name === "季節商品")) {
+    await api(base, token, "POST", "/groups", { name: "季節商品", reserved: 2, ratio: 90 });
+  }
+  for (const p of [...DEMO_PRODUCTS, DEMO_SET]) {
+    const exists = await api(base, token, "GET", `/products/${p.masterCode}`);
+    if (exists.status === 404) {
+      const r = await api(base, token, "POST", "/products", p);
+      if (r.status !== 201) throw new Error(`could not seed ${p.masterCode}: ${JSON.stringify(r.json)}`);
+    }
+  }
+  return { account, token };
+}

@@ -1,0 +1,73 @@
+// `npm start`: everything a newcomer needs, offline. Installs what is missing, creates .dev.vars,
+// applies the local D1 migrations, starts the mall simulator and `wrangler dev` (local D1, Durable
+// Objects and Queues), seeds the demo account and keeps demo orders flowing.
+import { execSync, spawn } from "node:child_process";
+import { ensureDevVars } from "./dev-vars.mjs";
+
+execSync("node scripts/ensure-deps.mjs", { stdio: "inherit" });
+const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
+const { startDemoTraffic } = await import("./demo-traffic.mjs");
+
+const PORT = Number(process.env.PORT ?? 8787);
+const SIM_PORT = Number(process.env.SIM_PORT ?? 8790);
+const BASE = `http://127.0.0.1:${PORT}`;
+const vars = ensureDevVars();
+// Never reach for the network: no Request.cf download, no metrics, no update check.
+const env = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  NO_UPDATE_NOTIFIER: "1",
+  CI: process.env.CI ?? "",
+};
+
+console.log("Applying local D1 migrations…");
+execSync("npx wrangler d1 migrations apply kura --local", { stdio: ["ignore", "inherit", "inherit"], env });
+
+const children = [];
+const stop = () => {
+  for (const c of children) c.kill("SIGTERM");
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+children.push(spawn("npx", ["tsx", "sim/server.ts"], { env: { ...env, SIM_PORT: String(SIM_PORT) }, stdio: ["ignore", "inherit", "inherit"] }));
+const dev = spawn(
+  "npx",
+  ["wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false"],
+  { env, stdio: ["ignore", "inherit", "inherit"] },
+);
+children.push(dev);
+dev.on("exit", (code) => {
+  console.error(`wrangler dev exited (${code})`);
+  stop();
+});
+
+async function waitFor(url, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+await waitFor(`${BASE}/api/v1/openapi.json`, 90);
+await waitFor(`http://127.0.0.1:${SIM_PORT}/`, 30);
+const demo = await seedDemo(BASE, vars.OPERATOR_TOKEN);
+startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: `http://127.0.0.1:${SIM_PORT}` });
+
+console.log(`
+  ┌──────────────────────────────────────────────────────────────┐
+    Kura 蔵 is running:      ${BASE}
+    API (OpenAPI):           ${BASE}/api/v1/openapi.json
+    Mall simulator:          http://127.0.0.1:${SIM_PORT}
+    Demo login:              ${DEMO_EMAIL} / ${DEMO_PASSWORD}
+    Demo API token:          ${demo.token}
+    Operator token:          ${vars.OPERATOR_TOKEN}
+    Demo orders arrive every few seconds. Ctrl-C stops everything.
+  └──────────────────────────────────────────────────────────────┘
+`);
