@@ -11,6 +11,7 @@ import { openapiApi } from "./routes/api/openapi";
 import { operatorApi } from "./routes/api/operator";
 import { productsApi } from "./routes/api/products";
 import { salesApi } from "./routes/api/sales";
+import { shopsApi } from "./routes/api/shops";
 import { homePage } from "./routes/ui/home";
 
 export const app = new Hono<AppEnv>();
@@ -39,10 +40,12 @@ api.use("/products/*", apiAuth);
 api.use("/sales/*", apiAuth);
 api.use("/groups/*", apiAuth);
 api.use("/logs/*", apiAuth);
+api.use("/shops/*", apiAuth);
 api.route("/products", productsApi);
 api.route("/sales", salesApi);
 api.route("/groups", groupsApi);
 api.route("/logs", logsApi);
+api.route("/shops", shopsApi);
 app.route("/api/v1", api);
 
 app.route("/", homePage);

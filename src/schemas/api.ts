@@ -140,3 +140,50 @@ export const productOut = z.object({
 export const lineResult = z.enum(["applied", "duplicate", "unknown_code", "unmatched", "ignored"]);
 
 export const problemOut = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() });
+
+// ---- shops -------------------------------------------------------------------------------
+
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/;
+export const baseUrl = z
+  .url()
+  .max(300)
+  .refine((u) => u.startsWith("https://") || LOOPBACK.test(u), "must be https:// (http:// only for a simulator on loopback)")
+  .transform((u) => u.replace(/\/+$/, ""))
+  .describe("The mall's API base URL; omit for the real endpoint (a sandbox, a simulator or a fixed-IP proxy otherwise)");
+
+export const mallKind = z.enum(["rakuten", "yahoo", "amazon", "shopify", "base"]);
+
+export const createShopBody = z.object({
+  kind: mallKind,
+  name: z.string().trim().min(1).max(100),
+  credentials: z.record(z.string(), z.unknown()).describe("What the mall needs; validated by the kind's schema, stored encrypted, never returned"),
+  baseUrl: baseUrl.optional(),
+  importEnabled: z.boolean().default(true).describe("取込み"),
+  updateEnabled: z.boolean().default(true).describe("モール更新"),
+  cancelPolicy: z.enum(["restore", "ignore"]).default("restore").describe("キャンセル時: 自動で在庫を戻す / 戻さない"),
+  ratio: z.number().int().min(0).max(100).nullable().optional().describe("在庫比率 override for this shop"),
+  salesLimit: count().nullable().optional().describe("販売制限 override for this shop"),
+});
+
+export const patchShopBody = createShopBody
+  .omit({ kind: true })
+  .extend({ baseUrl: baseUrl.nullable() })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, "nothing to change");
+
+export const listingBody = z.object({
+  managed: z.boolean().describe("管理 対象 / 対象外"),
+  mallCode: z.string().trim().min(1).max(200).nullable().optional().describe("別品番紐づけ; null = the mall's default rule"),
+  manualFigure: count().nullable().optional().describe("Figure sent when the product's 連動 is 手動"),
+});
+
+export const shopStockQuery = z.object({
+  codes: z
+    .string()
+    .min(1)
+    .max(4000)
+    .transform((s) => [...new Set(s.split(",").map((c) => c.trim()).filter(Boolean))])
+    .refine((a) => a.length >= 1 && a.length <= 100, "1–100 master codes, comma-separated"),
+});
+
+export const pushQuery = z.object({ all: z.enum(["true", "false"]).optional() });

@@ -15,6 +15,8 @@ export interface IntakeSource {
   label: string;
   shopId: number | null;
   cancelPolicy: "restore" | "ignore";
+  /** The shop's mall rule from master code to mall code (MALLS.md §8), for codes without an override. */
+  defaultRule?: (masterCode: string) => string;
 }
 
 export interface IntakeLine {
@@ -38,7 +40,7 @@ export interface IntakeResult {
 
 export async function takeInLines(env: Env, db: Db, accountId: number, src: IntakeSource, lines: IntakeLine[]): Promise<IntakeResult[]> {
   const at = Date.now();
-  const resolved = await resolveCodes(db, accountId, src.shopId, lines.map((l) => l.code));
+  const resolved = await resolveCodes(db, accountId, src.shopId, lines.map((l) => l.code), src.defaultRule);
   const results: IntakeResult[] = new Array(lines.length);
   const untaken: UntakenLine[] = [];
   const byGroup = new Map<number, { index: number; line: SaleLineIn }[]>();

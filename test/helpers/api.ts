@@ -37,6 +37,7 @@ export async function newAccount(plan?: { maxProducts: number; maxShops: number 
     get: (path: string) => call(token, "GET", path),
     post: (path: string, body?: unknown) => call(token, "POST", path, body),
     patch: (path: string, body?: unknown) => call(token, "PATCH", path, body),
+    put: (path: string, body?: unknown) => call(token, "PUT", path, body),
     del: (path: string) => call(token, "DELETE", path),
   };
   return client;

@@ -47,3 +47,26 @@ export async function recordUntakenLines(db: Db, accountId: number, lines: Untak
            json_extract(value, '$.mallCode'), json_extract(value, '$.quantity'), json_extract(value, '$.result'), json_extract(value, '$.lineKey')
     FROM json_each(${JSON.stringify(lines)})`);
 }
+
+export interface MallUpdateRow {
+  shopId: number;
+  productId: number | null;
+  masterCode: string | null;
+  mallCode: string;
+  figure: number;
+  result: string; // "ok" or the error text
+  errorClass: string | null;
+  attempt: number;
+}
+
+/** モール更新ログ: one row per item sent. */
+export async function recordMallUpdates(db: Db, accountId: number, rows: MallUpdateRow[], at = Date.now()) {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.run(sql`
+      INSERT INTO mall_update_log (account_id, at, shop_id, product_id, master_code, mall_code, figure, result, error_class, attempt)
+      SELECT ${accountId}, ${at}, json_extract(value, '$.shopId'), json_extract(value, '$.productId'), json_extract(value, '$.masterCode'),
+             json_extract(value, '$.mallCode'), json_extract(value, '$.figure'), json_extract(value, '$.result'),
+             json_extract(value, '$.errorClass'), json_extract(value, '$.attempt')
+      FROM json_each(${JSON.stringify(rows.slice(i, i + 500))})`);
+  }
+}

@@ -50,7 +50,13 @@ export interface ResolvedCode {
  * Maps codes from a sale to products: a shop's 別品番紐づけ (listing mall code) first, then the
  * master code itself. Codes that match nothing are absent from the map.
  */
-export async function resolveCodes(db: Db, accountId: number, shopId: number | null, codes: string[]): Promise<Map<string, ResolvedCode>> {
+export async function resolveCodes(
+  db: Db,
+  accountId: number,
+  shopId: number | null,
+  codes: string[],
+  defaultRule?: (masterCode: string) => string,
+): Promise<Map<string, ResolvedCode>> {
   const found = new Map<string, ResolvedCode>();
   const unique = [...new Set(codes)];
   if (shopId !== null) {
@@ -66,6 +72,19 @@ export async function resolveCodes(db: Db, accountId: number, shopId: number | n
   }
   const rest = unique.filter((c) => !found.has(c));
   for (const p of await getProductsByCodes(db, accountId, rest)) found.set(p.masterCode, { productId: p.id, masterCode: p.masterCode, groupId: p.groupId });
+  // A mall's default rule may rewrite the master code (Rakuten: "abc-1" → "abc-1:normal-inventory",
+  // lowercased): try the code and its first part case-insensitively, keep what the rule maps back.
+  const left = new Set(unique.filter((c) => !found.has(c)));
+  if (defaultRule && left.size) {
+    const candidates = [...new Set([...left].flatMap((c) => [c, c.split(":")[0]]).map((c) => c.toLowerCase()))];
+    for (const part of chunk(candidates)) {
+      const rows = await db.select().from(products).where(and(eq(products.accountId, accountId), inArray(sql`lower(${products.masterCode})`, part))).all();
+      for (const p of rows) {
+        const code = defaultRule(p.masterCode);
+        if (left.has(code)) found.set(code, { productId: p.id, masterCode: p.masterCode, groupId: p.groupId });
+      }
+    }
+  }
   return found;
 }
 

@@ -1,9 +1,118 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { shops } from "../schema";
+import { listings, products, shops } from "../schema";
 
 export type Shop = typeof shops.$inferSelect;
+export type NewShop = Omit<typeof shops.$inferInsert, "id" | "accountId">;
+export type Listing = typeof listings.$inferSelect;
 
 export async function getShop(db: Db, accountId: number, shopId: number): Promise<Shop | undefined> {
   return db.select().from(shops).where(and(eq(shops.accountId, accountId), eq(shops.id, shopId))).get();
+}
+
+export async function listShops(db: Db, accountId: number): Promise<Shop[]> {
+  return db.select().from(shops).where(eq(shops.accountId, accountId)).orderBy(asc(shops.id)).all();
+}
+
+export async function countShops(db: Db, accountId: number): Promise<number> {
+  return (await db.select({ n: count() }).from(shops).where(eq(shops.accountId, accountId)).get())?.n ?? 0;
+}
+
+export async function insertShop(db: Db, accountId: number, values: NewShop): Promise<Shop> {
+  const [row] = await db.insert(shops).values({ ...values, accountId }).returning();
+  return row;
+}
+
+export async function updateShop(db: Db, accountId: number, shopId: number, values: Partial<NewShop>): Promise<Shop | undefined> {
+  const [row] = await db
+    .update(shops)
+    .set({ ...values, updatedAt: Date.now() })
+    .where(and(eq(shops.accountId, accountId), eq(shops.id, shopId)))
+    .returning();
+  return row;
+}
+
+export async function deleteShop(db: Db, accountId: number, shopId: number) {
+  await db.delete(shops).where(and(eq(shops.accountId, accountId), eq(shops.id, shopId)));
+}
+
+export async function getListing(db: Db, accountId: number, productId: number, shopId: number) {
+  return db
+    .select()
+    .from(listings)
+    .where(and(eq(listings.accountId, accountId), eq(listings.productId, productId), eq(listings.shopId, shopId)))
+    .get();
+}
+
+export async function listingByMallCode(db: Db, accountId: number, shopId: number, mallCode: string) {
+  return db
+    .select()
+    .from(listings)
+    .where(and(eq(listings.accountId, accountId), eq(listings.shopId, shopId), eq(listings.mallCode, mallCode)))
+    .get();
+}
+
+export async function upsertListing(
+  db: Db,
+  accountId: number,
+  productId: number,
+  shopId: number,
+  values: { managed: boolean; mallCode: string | null; manualFigure: number | null },
+) {
+  const now = Date.now();
+  const [row] = await db
+    .insert(listings)
+    .values({ accountId, productId, shopId, ...values, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [listings.productId, listings.shopId],
+      // A changed mall code invalidates what was cached about the old one.
+      set: {
+        ...values,
+        updatedAt: now,
+        mallRef: sql`CASE WHEN ${listings.mallCode} IS ${values.mallCode} THEN ${listings.mallRef} ELSE NULL END`,
+      },
+    })
+    .returning();
+  return row;
+}
+
+/** One page of the account's products with this shop's listing (if any), by product id. */
+export async function productsWithListing(db: Db, accountId: number, shopId: number, afterId: number, limit: number) {
+  return db
+    .select({ product: products, listing: listings })
+    .from(products)
+    .leftJoin(listings, and(eq(listings.productId, products.id), eq(listings.shopId, shopId)))
+    .where(and(eq(products.accountId, accountId), sql`${products.id} > ${afterId}`))
+    .orderBy(asc(products.id))
+    .limit(limit)
+    .all();
+}
+
+export interface SentResult {
+  productId: number;
+  figure: number;
+  ok: boolean;
+  result: string;
+  mallRef: Record<string, string> | null;
+}
+
+/** Records pushed figures on the listings (creating rows for products 対象 by default). */
+export async function recordSent(db: Db, accountId: number, shopId: number, rows: SentResult[], at: number) {
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500).map((r) => ({ p: r.productId, f: r.figure, ok: r.ok ? 1 : 0, res: r.result, ref: r.mallRef ? JSON.stringify(r.mallRef) : null }));
+    // One JSON parameter per statement: far below D1's bound-parameter limit.
+    await db.run(sql`
+      INSERT INTO listings (account_id, product_id, shop_id, managed, last_sent_figure, last_sent_at, last_result, mall_ref, updated_at)
+      SELECT ${accountId}, json_extract(value, '$.p'), ${shopId}, 1,
+             CASE WHEN json_extract(value, '$.ok') = 1 THEN json_extract(value, '$.f') END,
+             CASE WHEN json_extract(value, '$.ok') = 1 THEN ${at} END,
+             json_extract(value, '$.res'), json_extract(value, '$.ref'), ${at}
+      FROM json_each(${JSON.stringify(part)}) WHERE true
+      ON CONFLICT (product_id, shop_id) DO UPDATE SET
+        last_sent_figure = CASE WHEN excluded.last_result = 'ok' THEN excluded.last_sent_figure ELSE listings.last_sent_figure END,
+        last_sent_at = CASE WHEN excluded.last_result = 'ok' THEN excluded.last_sent_at ELSE listings.last_sent_at END,
+        last_result = excluded.last_result,
+        mall_ref = COALESCE(excluded.mall_ref, listings.mall_ref),
+        updated_at = excluded.updated_at`);
+  }
 }

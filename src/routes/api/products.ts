@@ -1,9 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { getProductByCode, listProducts } from "../../db/queries/products";
-import { conflict, notFound } from "../../lib/errors";
+import { getAccount } from "../../db/queries/accounts";
+import { operationInsert } from "../../db/queries/logs";
+import { getListing, getShop, listingByMallCode, upsertListing } from "../../db/queries/shops";
+import { conflict, forbidden, notFound } from "../../lib/errors";
+import { mallCodeOf } from "../../malls/registry";
 import { validate } from "../../lib/validate";
-import { createProductBody, listProductsQuery, masterCode, movementsQuery, patchProductBody, stockBody } from "../../schemas/api";
+import { createProductBody, listingBody, listProductsQuery, masterCode, movementsQuery, patchProductBody, stockBody } from "../../schemas/api";
 import { createProduct, deleteProduct, readProduct, resolveGroup, toProductOut, updateProduct } from "../../stock/catalog";
 import { stockGroup } from "../../stock/client";
 import { figuresFor } from "../../stock/figures";
@@ -82,4 +86,40 @@ productsApi.get("/:code/figures", async (c) => {
   const { accountId } = c.get("principal");
   const p = await owned(c, accountId, c.req.param("code"));
   return c.json({ masterCode: p.masterCode, shops: await figuresFor(c.env, c.get("db"), accountId, p) });
+});
+
+// 管理 対象/対象外, 別品番紐づけ and the 手動 figure of one product on one shop.
+productsApi.put("/:code/shops/:shopId", validate("json", listingBody), async (c) => {
+  const { accountId, actor } = c.get("principal");
+  const db = c.get("db");
+  const p = await owned(c, accountId, c.req.param("code"));
+  const shopId = c.req.param("shopId");
+  const shop = /^\d+$/.test(shopId) ? await getShop(db, accountId, Number(shopId)) : undefined;
+  if (!shop) throw notFound(`shop ${shopId} does not exist`);
+  const body = c.req.valid("json");
+  const mallCode = body.mallCode ?? null;
+  if (mallCode !== null) {
+    const account = await getAccount(db, accountId);
+    if (!account?.allowCodeMapping) throw forbidden("別品番紐づけ is not part of this account's plan");
+    const taken = await listingByMallCode(db, accountId, shop.id, mallCode);
+    if (taken && taken.productId !== p.id) throw conflict(`mall code ${mallCode} is already mapped to another product on shop ${shop.id}`);
+  }
+  const before = await getListing(db, accountId, p.id, shop.id);
+  const row = await upsertListing(db, accountId, p.id, shop.id, { managed: body.managed, mallCode, manualFigure: body.manualFigure ?? null });
+  await operationInsert(db, accountId, {
+    actor,
+    action: "listing.update",
+    target: p.masterCode,
+    before: before ? { shopId: shop.id, managed: before.managed, mallCode: before.mallCode, manualFigure: before.manualFigure } : null,
+    after: { shopId: shop.id, ...body },
+  });
+  return c.json({
+    masterCode: p.masterCode,
+    shopId: shop.id,
+    managed: row.managed,
+    mallCode: row.mallCode,
+    effectiveMallCode: mallCodeOf(shop.kind, p.masterCode, row.mallCode),
+    manualFigure: row.manualFigure,
+    lastSentFigure: row.lastSentFigure,
+  });
 });

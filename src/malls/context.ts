@@ -1,0 +1,35 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../env";
+import { shops } from "../db/schema";
+import type { Shop } from "../db/queries/shops";
+import { decryptJson, encryptJson } from "../lib/crypto";
+import { adapterFor } from "./registry";
+import type { MallContext } from "./types";
+
+// The plaintext of a shop's credentials exists only inside the context handed to one adapter
+// call; rotated tokens go straight back to D1, encrypted.
+
+export const credentialsContext = (shop: { accountId: number; id: number }) => `account:${shop.accountId}:shop:${shop.id}`;
+
+export async function sealCredentials(env: Env, shop: { accountId: number; id: number }, credentials: unknown): Promise<string> {
+  return encryptJson(env.CREDENTIALS_KEY, credentialsContext(shop), credentials);
+}
+
+export async function mallContext(env: Env, db: Db, shop: Shop): Promise<MallContext<any>> {
+  const adapter = adapterFor(shop.kind);
+  if (!shop.credentialsEnc) throw new Error(`shop ${shop.id} has no credentials`);
+  const credentials = await decryptJson(env.CREDENTIALS_KEY, credentialsContext(shop), shop.credentialsEnc);
+  return {
+    credentials,
+    baseUrl: shop.baseUrl ?? adapter.defaultBaseUrl,
+    fetch: (input, init) => fetch(input, init),
+    saveCredentials: async (next) => {
+      const sealed = await sealCredentials(env, shop, next);
+      await db
+        .update(shops)
+        .set({ credentialsEnc: sealed, updatedAt: Date.now() })
+        .where(and(eq(shops.accountId, shop.accountId), eq(shops.id, shop.id)));
+      shop.credentialsEnc = sealed;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll } from "vitest";
+import { createMallSim, simDemoCredentials, type SimKind } from "../../sim/index";
+
+export const SIM_BASE = "https://sim.test";
+
+/**
+ * Routes every outbound fetch to https://sim.test/<kind>/… into the in-process mall simulator
+ * (the Worker under test runs in the same isolate as the test, so it sees the same global fetch).
+ * Anything else still fails as it would offline.
+ */
+export function useMallSim() {
+  const holder = { sim: createMallSim() };
+  const original = globalThis.fetch;
+  beforeAll(() => {
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input as RequestInfo, init);
+      if (new URL(req.url).host === "sim.test") return holder.sim.app.fetch(req);
+      return original(req);
+    }) as typeof fetch;
+  });
+  afterAll(() => {
+    globalThis.fetch = original;
+  });
+  return {
+    get sims() {
+      return holder.sim.sims;
+    },
+    /** Calls the simulator's uniform control API (/__sim/…) for one mall. */
+    async control(kind: SimKind, method: string, path: string, body?: unknown) {
+      const res = await holder.sim.app.fetch(
+        new Request(`${SIM_BASE}/${kind}/__sim${path}`, {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+      return res.json() as Promise<any>;
+    },
+    credentials: (kind: SimKind) => structuredClone(simDemoCredentials[kind]) as Record<string, unknown>,
+    baseUrl: (kind: SimKind) => `${SIM_BASE}/${kind}`,
+  };
+}
