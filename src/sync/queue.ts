@@ -1,17 +1,11 @@
-import { task, type Task } from "../schemas/tasks";
+import { MallError } from "../malls/types";
+import { task } from "../schemas/tasks";
+import { runTask } from "./tasks";
 
 // Queue consumers for kura-pull and kura-push. Each message is parsed at the boundary; a body
-// that does not parse is acknowledged and logged (retrying cannot fix it), anything that throws
-// is retried with backoff and ends in the dead-letter queue after max_retries.
-
-export type TaskHandler = (env: Env, t: Task) => Promise<void>;
-
-const handlers: Partial<Record<Task["kind"], TaskHandler>> = {};
-
-/** Mall adapters and the sync engine register what they do with each task kind. */
-export function onTask(kind: Task["kind"], handler: TaskHandler) {
-  handlers[kind] = handler;
-}
+// that does not parse is acknowledged and logged (retrying cannot fix it). A mall that asks to
+// wait is retried after its hint; an auth failure has already stopped the shop (停止中), so it is
+// acknowledged; anything else is retried with backoff and ends in the dead-letter queue.
 
 export async function consume(batch: MessageBatch<unknown>, env: Env) {
   for (const msg of batch.messages) {
@@ -22,11 +16,16 @@ export async function consume(batch: MessageBatch<unknown>, env: Env) {
       continue;
     }
     try {
-      await handlers[parsed.data.kind]?.(env, parsed.data);
+      await runTask(env, parsed.data);
       msg.ack();
     } catch (err) {
-      const delaySeconds = Math.min(2 ** msg.attempts * 5, 3600);
-      console.error(JSON.stringify({ msg: "task failed", queue: batch.queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: String(err) }));
+      if (err instanceof MallError && err.errorClass === "auth") {
+        msg.ack();
+        continue;
+      }
+      const hinted = err instanceof MallError ? err.opts.retryAfterSec : undefined;
+      const delaySeconds = Math.min(hinted ?? 2 ** msg.attempts * 5, 3600);
+      console.error(JSON.stringify({ msg: "task failed", queue: batch.queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: err instanceof Error ? err.message : String(err) }));
       msg.retry({ delaySeconds });
     }
   }

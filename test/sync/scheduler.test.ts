@@ -1,0 +1,58 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
+import { drain, newAccount, product } from "../helpers/api";
+import { useMallSim } from "../helpers/mall-sim";
+
+const sim = useMallSim();
+
+describe("scheduled sync", () => {
+  it("the cron enqueues one pull and one push per active shop, and the consumer takes the order in", async () => {
+    const c = await newAccount();
+    await sim.control("amazon", "POST", "/reset");
+    const shop = (await c.post("/shops", { kind: "amazon", name: "Amazon", credentials: sim.credentials("amazon"), baseUrl: sim.baseUrl("amazon") })).json;
+    const off = (await c.post("/shops", { kind: "amazon", name: "止めた店", credentials: sim.credentials("amazon"), baseUrl: sim.baseUrl("amazon"), importEnabled: false, updateEnabled: false })).json;
+    const p = await product(c, "SKU-9", { onHand: 10 });
+    await sim.control("amazon", "POST", "/listings", { items: [{ code: "SKU-9", quantity: 10 }] });
+    await drain(c.accountId, p.group.id);
+
+    const pulls = vi.spyOn(env.PULL_QUEUE, "sendBatch");
+    const pushes = vi.spyOn(env.PUSH_QUEUE, "sendBatch");
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+    await new Promise((r) => setTimeout(r, 50));
+    const sentPulls = pulls.mock.calls.flatMap((call) => call[0].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
+    const sentPushes = pushes.mock.calls.flatMap((call) => call[0].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
+    expect(sentPulls).toEqual([{ kind: "pull", accountId: c.accountId, shopId: shop.id }]);
+    expect(sentPushes).toEqual([{ kind: "push", accountId: c.accountId, shopId: shop.id }]);
+    expect(sentPulls.some((b: any) => b.shopId === off.id)).toBe(false);
+    pulls.mockRestore();
+    pushes.mockRestore();
+
+    await sim.control("amazon", "POST", "/orders", { lines: [{ code: "SKU-9", quantity: 3 }] });
+    const batch = createMessageBatch("kura-pull", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "pull", accountId: c.accountId, shopId: shop.id } }]);
+    const qctx = createExecutionContext();
+    await worker.queue(batch, env, qctx);
+    expect((await getQueueResult(batch, qctx)).explicitAcks).toEqual(["m1"]);
+    expect((await c.get("/products/SKU-9")).json.onHand).toBe(7);
+  });
+
+  it("a malformed task is acknowledged, a throttled one is retried after the mall's hint", async () => {
+    const c = await newAccount();
+    await sim.control("rakuten", "POST", "/reset");
+    const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: sim.credentials("rakuten"), baseUrl: sim.baseUrl("rakuten") })).json;
+    await product(c, "R-1", { onHand: 4 });
+    await sim.control("rakuten", "POST", "/faults", { type: "429", times: 3 });
+    const batch = createMessageBatch("kura-push", [
+      { id: "bad", timestamp: new Date(), attempts: 1, body: { kind: "nonsense" } },
+      { id: "push", timestamp: new Date(), attempts: 1, body: { kind: "push", accountId: c.accountId, shopId: shop.id } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["bad"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["push"]);
+    expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("retrying");
+  });
+});
