@@ -1,36 +1,47 @@
-// Keeps the demo alive: a physical shop (実店舗 POS) reports sales through the API, the
-// warehouse restocks what runs low, and — when the demo shops exist — customers order on the
-// simulated malls, so stock visibly moves. Bounded: it only ever talks to loopback.
-import { DEMO_PRODUCTS, DEMO_SET } from "./seed.mjs";
+// Keeps the demo alive, talking only to loopback: customers order on the simulated malls (now and
+// then one cancels), a physical shop (実店舗 POS) reports sales through the API, the warehouse
+// restocks what runs low, and the scheduled sync runs as the platform's cron would.
+import { DEMO_PRODUCTS, DEMO_SET, demoMallCode } from "./seed.mjs";
 
 const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
+// wrangler dev does not fire cron triggers by itself; this stands in for Cloudflare's scheduler.
+const CRON_EVERY_MS = 30_000;
 
-export function startDemoTraffic({ base, token, intervalMs = 4000 }) {
+export function startDemoTraffic({ base, token, simBaseUrl, shops, intervalMs = 5000 }) {
+  const catalogue = [...DEMO_PRODUCTS, DEMO_SET];
+  const placed = [];
   let n = 0;
-  const codes = [...DEMO_PRODUCTS.map((p) => p.masterCode), DEMO_SET.masterCode];
   const call = (method, path, body) =>
     fetch(`${base}/api/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: body ? JSON.stringify(body) : undefined,
     }).then((r) => r.json().catch(() => null));
+  const sim = (path, body) =>
+    fetch(`${simBaseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }).then((r) => r.json().catch(() => null));
 
   const tick = async () => {
     n++;
     try {
-      const code = pick(codes);
-      const res = await call("POST", "/sales", {
-        source: "pos-shibuya",
-        orderId: `POS-${Date.now()}-${n}`,
-        lines: [{ lineId: "1", code, quantity: 1 + Math.floor(Math.random() * 2) }],
-      });
-      const onHand = res?.lines?.[0]?.onHand;
-      if (typeof onHand === "number" && onHand < 5 && code !== DEMO_SET.masterCode) {
-        await call("POST", `/products/${code}/stock`, { mode: "adjust", quantity: 40, reason: "入荷 (demo)" });
+      if (n % 4 === 0) {
+        const p = pick(DEMO_PRODUCTS);
+        const res = await call("POST", "/sales", { source: "pos-shibuya", orderId: `POS-${Date.now()}`, lines: [{ lineId: "1", code: p.masterCode, quantity: 1 }] });
+        if ((res?.lines?.[0]?.onHand ?? 99) < 5) await call("POST", `/products/${p.masterCode}/stock`, { mode: "adjust", quantity: 40, reason: "入荷 (demo)" });
+        return;
+      }
+      const shop = pick(shops);
+      const index = Math.floor(Math.random() * catalogue.length);
+      const order = await sim(`/${shop.kind}/__sim/orders`, { lines: [{ code: demoMallCode(shop.kind, catalogue[index].masterCode, index), quantity: 1 }] });
+      if (order?.orderId) placed.push({ kind: shop.kind, orderId: order.orderId });
+      if (n % 9 === 0 && placed.length) {
+        const o = placed.splice(Math.floor(Math.random() * placed.length), 1)[0];
+        await sim(`/${o.kind}/__sim/orders/${o.orderId}/cancel`);
       }
     } catch {
       // wrangler dev restarting: try again next tick
     }
   };
-  return setInterval(tick, intervalMs);
+  const cron = () => fetch(`${base}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
+  setTimeout(cron, 3000);
+  return [setInterval(tick, intervalMs), setInterval(cron, CRON_EVERY_MS)];
 }

@@ -68,3 +68,47 @@ export async function seedDemo(base, operatorToken) {
   }
   return { account, token };
 }
+
+// The five demo shops, one per mall, all on the local simulator. BASE knows items only by its own
+// numeric ids, so its listings carry a 別品番紐づけ (code mapping) — the demo shows how.
+const SHOP_KINDS = [
+  ["rakuten", "楽天市場 本店"],
+  ["yahoo", "Yahoo!ショッピング店"],
+  ["amazon", "Amazon.co.jp"],
+  ["shopify", "Shopify 自社EC"],
+  ["base", "BASE ショップ"],
+];
+
+export function demoMallCode(kind, masterCode, index) {
+  if (kind === "rakuten") return `${masterCode.toLowerCase()}:normal-inventory`;
+  if (kind === "base") return String(5001 + index);
+  return masterCode;
+}
+
+export async function seedShops(base, token, simBaseUrl) {
+  const sim = (path, body) =>
+    fetch(`${simBaseUrl}${path}`, { method: body ? "POST" : "GET", headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+  const existing = (await api(base, token, "GET", "/shops")).json.items;
+  const catalogue = [...DEMO_PRODUCTS, DEMO_SET];
+  const shops = [];
+  for (const [kind, name] of SHOP_KINDS) {
+    const credentials = await sim(`/__demo/credentials/${kind}`);
+    const baseUrl = `${simBaseUrl}/${kind}`;
+    let shop = existing.find((s) => s.kind === kind);
+    // The simulator starts fresh with every `npm start`: hand the shop the credentials it accepts now.
+    if (shop) shop = (await api(base, token, "PATCH", `/shops/${shop.id}`, { credentials, baseUrl })).json;
+    else shop = (await api(base, token, "POST", "/shops", { kind, name, credentials, baseUrl })).json;
+    if (!shop?.id) throw new Error(`could not seed the ${kind} shop: ${JSON.stringify(shop)}`);
+    const items = [];
+    for (const [i, p] of catalogue.entries()) {
+      const code = demoMallCode(kind, p.masterCode, i);
+      if (kind === "base") await api(base, token, "PUT", `/products/${p.masterCode}/shops/${shop.id}`, { managed: true, mallCode: code });
+      items.push({ code, quantity: 0 });
+    }
+    await sim(`/${kind}/__sim/listings`, { items });
+    const test = await api(base, token, "POST", `/shops/${shop.id}/test`);
+    await api(base, token, "POST", `/shops/${shop.id}/push?all=true`);
+    shops.push({ id: shop.id, kind, name, test: test.json });
+  }
+  return shops;
+}

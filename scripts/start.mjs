@@ -5,7 +5,7 @@ import { execSync, spawn } from "node:child_process";
 import { ensureDevVars } from "./dev-vars.mjs";
 
 execSync("node scripts/ensure-deps.mjs", { stdio: "inherit" });
-const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
+const { seedDemo, seedShops, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
 const { startDemoTraffic } = await import("./demo-traffic.mjs");
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -57,8 +57,11 @@ async function waitFor(url, seconds) {
 
 await waitFor(`${BASE}/api/v1/openapi.json`, 90);
 await waitFor(`http://127.0.0.1:${SIM_PORT}/`, 30);
+const SIM = `http://127.0.0.1:${SIM_PORT}`;
 const demo = await seedDemo(BASE, vars.OPERATOR_TOKEN);
-startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: `http://127.0.0.1:${SIM_PORT}` });
+const shops = await seedShops(BASE, demo.token, SIM);
+startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: SIM, shops });
+const shopLines = shops.map((s) => `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind})${s.test.ok ? "" : ` — ${s.test.reason}`}`).join("\n");
 
 console.log(`
   ┌──────────────────────────────────────────────────────────────┐
@@ -68,6 +71,9 @@ console.log(`
     Demo login:              ${DEMO_EMAIL} / ${DEMO_PASSWORD}
     Demo API token:          ${demo.token}
     Operator token:          ${vars.OPERATOR_TOKEN}
-    Demo orders arrive every few seconds. Ctrl-C stops everything.
+    Demo shops (on the simulator):
+${shopLines}
+    Orders arrive on the simulated malls every few seconds; Kura takes them
+    in and pushes stock back on each scheduled run. Ctrl-C stops everything.
   └──────────────────────────────────────────────────────────────┘
 `);

@@ -29,6 +29,11 @@ export function createMallSim(opts: { now?: () => number } = {}) {
   };
   const app = new Hono();
   app.get("/", (c) => c.json({ sims: SIM_KINDS.map((k) => `/${k}`) }));
+  // For the demo seed: the credentials each fresh simulated mall accepts (simulator only).
+  app.get("/__demo/credentials/:kind", (c) => {
+    const kind = c.req.param("kind") as SimKind;
+    return SIM_KINDS.includes(kind) ? c.json(simDemoCredentials[kind] as object) : c.json({ error: "unknown kind" }, 404);
+  });
   for (const kind of SIM_KINDS) app.route(`/${kind}`, sims[kind].app as unknown as Hono);
   return { app, sims };
 }

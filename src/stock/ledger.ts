@@ -267,6 +267,9 @@ export class Ledger {
     }
 
     const after = this.onHandOf(line.productId);
+    // A shop's poll re-reads an overlap window on purpose; its duplicates are not news. A
+    // duplicate from an API client (a POS sending twice) is, so it is kept in the 販売ログ.
+    if (result === "duplicate" && line.shopId !== null) return { key: line.key, result, onHand: after };
     this.log({
       table: "sales_log",
       row: {

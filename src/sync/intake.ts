@@ -25,7 +25,6 @@ export interface IntakeLine {
   code: string;
   quantity: number;
   kind: "sale" | "cancel";
-  at?: number;
 }
 
 export interface IntakeResult {
@@ -52,7 +51,7 @@ export async function takeInLines(env: Env, db: Db, accountId: number, src: Inta
     const skip = !product ? "unknown_code" : l.kind === "cancel" && src.cancelPolicy === "ignore" ? "ignored" : null;
     if (skip) {
       untaken.push({
-        at: l.at ?? at, source: src.label, shopId: src.shopId, orderId: l.orderId, lineId: l.lineId, kind: l.kind,
+        at, source: src.label, shopId: src.shopId, orderId: l.orderId, lineId: l.lineId, kind: l.kind,
         mallCode: l.code, masterCode: product?.masterCode ?? null, productId: product?.productId ?? null,
         quantity: l.quantity, result: skip, lineKey: `${key}|${l.kind}`,
       });
@@ -61,7 +60,8 @@ export async function takeInLines(env: Env, db: Db, accountId: number, src: Inta
     }
     const line: SaleLineIn = {
       key, productId: product!.productId, masterCode: product!.masterCode, kind: l.kind, quantity: l.quantity,
-      source: src.label, shopId: src.shopId, orderId: l.orderId, lineId: l.lineId, mallCode: l.code, at: l.at,
+      // Logged and moved at the time Kura took the line in (販売ログ: 取込み日時), not the order time.
+      source: src.label, shopId: src.shopId, orderId: l.orderId, lineId: l.lineId, mallCode: l.code,
     };
     byGroup.set(product!.groupId, [...(byGroup.get(product!.groupId) ?? []), { index, line }]);
   });

@@ -48,7 +48,7 @@ export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: 
           db,
           shop.accountId,
           src,
-          res.lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind, at: l.at })),
+          res.lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind })),
         );
         for (const r of results) counts[r.result]++;
         lines += res.lines.length;

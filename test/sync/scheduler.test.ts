@@ -22,8 +22,8 @@ describe("scheduled sync", () => {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
     await new Promise((r) => setTimeout(r, 50));
-    const sentPulls = pulls.mock.calls.flatMap((call) => call[0].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
-    const sentPushes = pushes.mock.calls.flatMap((call) => call[0].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
+    const sentPulls = pulls.mock.calls.flatMap((call) => [...call[0]].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
+    const sentPushes = pushes.mock.calls.flatMap((call) => [...call[0]].map((m: any) => m.body)).filter((b: any) => b.accountId === c.accountId);
     expect(sentPulls).toEqual([{ kind: "pull", accountId: c.accountId, shopId: shop.id }]);
     expect(sentPushes).toEqual([{ kind: "push", accountId: c.accountId, shopId: shop.id }]);
     expect(sentPulls.some((b: any) => b.shopId === off.id)).toBe(false);
@@ -33,7 +33,7 @@ describe("scheduled sync", () => {
     await sim.control("amazon", "POST", "/orders", { lines: [{ code: "SKU-9", quantity: 3 }] });
     const batch = createMessageBatch("kura-pull", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "pull", accountId: c.accountId, shopId: shop.id } }]);
     const qctx = createExecutionContext();
-    await worker.queue(batch, env, qctx);
+    await worker.queue(batch, env);
     expect((await getQueueResult(batch, qctx)).explicitAcks).toEqual(["m1"]);
     expect((await c.get("/products/SKU-9")).json.onHand).toBe(7);
   });
@@ -49,10 +49,10 @@ describe("scheduled sync", () => {
       { id: "push", timestamp: new Date(), attempts: 1, body: { kind: "push", accountId: c.accountId, shopId: shop.id } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["bad"]);
-    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["push"]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["push"]);
     expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("retrying");
   });
 });
