@@ -90,7 +90,7 @@ describe("products API", () => {
     const c = await newAccount();
     const doc = await c.get("/openapi.json");
     expect(doc.json.openapi).toBe("3.1.0");
-    for (const path of ["/products", "/products/{masterCode}/stock", "/sales", "/groups", "/logs/sales", "/operator/accounts"]) expect(doc.json.paths).toHaveProperty([path]);
+    for (const path of ["/products", "/products/{masterCode}/stock", "/sales", "/groups", "/logs/sales", "/operator/accounts", "/shops", "/shops/{id}/test", "/shops/{id}/pull", "/shops/{id}/push", "/shops/{id}/stock", "/products/{masterCode}/shops/{shopId}"]) expect(doc.json.paths).toHaveProperty([path]);
     expect(doc.json.paths["/sales"].post.requestBody.content["application/json"].schema.properties.lines).toBeDefined();
   });
 });

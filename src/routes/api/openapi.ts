@@ -4,6 +4,12 @@ import type { AppEnv } from "../../env";
 import {
   createAccountBody,
   createProductBody,
+  createShopBody,
+  createTokenBody,
+  listingBody,
+  patchShopBody,
+  pushQuery,
+  shopStockQuery,
   groupBody,
   lineResult,
   listProductsQuery,
@@ -29,6 +35,25 @@ const queryParams = (s: z.ZodObject) =>
 const codeParam = { name: "masterCode", in: "path", required: true, schema: { type: "string" } };
 const page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const secured = [{ bearer: [] }];
+const shopParam = { name: "id", in: "path", required: true, schema: { type: "integer" } };
+const shopOut = z.object({
+  id: z.number(),
+  kind: z.string(),
+  name: z.string(),
+  importEnabled: z.boolean(),
+  updateEnabled: z.boolean(),
+  cancelPolicy: z.enum(["restore", "ignore"]),
+  ratio: z.number().nullable(),
+  salesLimit: z.number().nullable(),
+  baseUrl: z.string().nullable(),
+  credentials: z.object({ configured: z.boolean() }),
+  credentialsExpireAt: z.string().nullable(),
+  status: z.enum(["ok", "retrying", "stopped"]),
+  lastTest: z.object({ at: z.string(), ok: z.boolean(), reason: z.string().nullable() }).nullable(),
+  lastImportAt: z.string().nullable(),
+  lastPushAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
 
 function document() {
   return {
@@ -49,6 +74,65 @@ function document() {
           requestBody: body(createAccountBody),
           responses: { "201": json(z.object({ account: z.object({ id: z.number(), name: z.string() }), apiToken: z.string() }), "Created"), ...problems(400, 401, 409) },
         },
+      },
+      "/operator/accounts/{id}/tokens": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        post: {
+          summary: "Mint another API token for an account (shown once)",
+          requestBody: body(createTokenBody),
+          responses: { "201": json(z.object({ id: z.number(), apiToken: z.string(), scopes: z.array(z.string()) }), "Created"), ...problems(400, 401, 404) },
+        },
+      },
+      "/shops": {
+        get: { summary: "The account's shops (credentials never returned)", responses: { "200": json(z.object({ items: z.array(shopOut) })), ...problems(401) } },
+        post: {
+          summary: "Connect a shop; credentials are validated by the mall's schema and stored encrypted",
+          requestBody: body(createShopBody),
+          responses: { "201": json(shopOut, "Created"), ...problems(400, 401, 403) },
+        },
+      },
+      "/shops/{id}": {
+        parameters: [shopParam],
+        get: { summary: "One shop", responses: { "200": json(shopOut), ...problems(401, 404) } },
+        patch: { summary: "Edit a shop (switches, cancel policy, overrides, replace credentials)", requestBody: body(patchShopBody), responses: { "200": json(shopOut), ...problems(400, 401, 404) } },
+        delete: { summary: "Remove a shop", responses: { "204": { description: "Deleted" }, ...problems(401, 404) } },
+      },
+      "/shops/{id}/test": {
+        parameters: [shopParam],
+        post: {
+          summary: "接続テスト: one real call; NG turns the shop to 停止中",
+          responses: { "200": json(z.object({ ok: z.boolean(), reason: z.string().optional(), errorClass: z.string().optional(), expiresAt: z.string().optional() })), ...problems(401, 404) },
+        },
+      },
+      "/shops/{id}/pull": {
+        parameters: [shopParam],
+        post: {
+          summary: "Take in the shop's orders and cancels since its cursor now (idempotent)",
+          responses: { "200": json(z.object({ lines: z.number(), counts: z.record(z.string(), z.number()) })), ...problems(401, 404, 409, 502, 503) },
+        },
+      },
+      "/shops/{id}/push": {
+        parameters: [shopParam],
+        post: {
+          summary: "Send the figures that differ from what the shop was last sent (?all=true: every managed listing)",
+          parameters: queryParams(pushQuery),
+          responses: {
+            "200": json(z.object({ sent: z.number(), failed: z.number(), items: z.array(z.object({ masterCode: z.string(), mallCode: z.string(), figure: z.number(), ok: z.boolean(), error: z.string().optional(), errorClass: z.string().optional() })) })),
+            ...problems(401, 404, 409, 502, 503),
+          },
+        },
+      },
+      "/shops/{id}/stock": {
+        parameters: [shopParam],
+        get: {
+          summary: "The shop's live figures for some master codes",
+          parameters: queryParams(shopStockQuery),
+          responses: { "200": json(z.object({ items: z.array(z.object({ masterCode: z.string(), mallCode: z.string(), lastSentFigure: z.number().nullable(), quantity: z.number().nullable() })) })), ...problems(400, 401, 404, 502, 503) },
+        },
+      },
+      "/products/{masterCode}/shops/{shopId}": {
+        parameters: [codeParam, { name: "shopId", in: "path", required: true, schema: { type: "integer" } }],
+        put: { summary: "管理 対象/対象外, 別品番紐づけ and the 手動 figure of a product on a shop", requestBody: body(listingBody), responses: { "200": json(z.any()), ...problems(400, 401, 403, 404, 409) } },
       },
       "/products": {
         get: { summary: "List products (keyset pagination by master code)", parameters: queryParams(listProductsQuery), responses: { "200": json(page(productOut)), ...problems(400, 401) } },
