@@ -9,11 +9,28 @@ function bearer(header: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
+// Token lookups are cached per isolate for a short while: a sale should cost one Durable Object
+// call, not a D1 round trip for its token first. A revoked token stops working within TOKEN_TTL_MS.
+const TOKEN_TTL_MS = 30_000;
+const TOKEN_CACHE_MAX = 1000;
+type TokenRow = NonNullable<Awaited<ReturnType<typeof findActiveToken>>>;
+const tokenCache = new Map<string, { row: TokenRow; until: number }>();
+
+async function lookupToken(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], token: string): Promise<TokenRow | undefined> {
+  const hit = tokenCache.get(token);
+  if (hit && hit.until > Date.now()) return hit.row;
+  const row = await findActiveToken(c.get("db"), token);
+  if (!row) return undefined;
+  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.delete(tokenCache.keys().next().value!);
+  tokenCache.set(token, { row, until: Date.now() + TOKEN_TTL_MS });
+  return row;
+}
+
 /** Account API tokens: every route behind this sees only the token's account. */
 export const apiAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized();
-  const row = await findActiveToken(c.get("db"), token);
+  const row = await lookupToken(c, token);
   if (!row) throw unauthorized("The token is unknown or revoked.");
   const needs = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
   if (!row.scopes.includes(needs)) throw forbidden(`This token lacks the "${needs}" scope.`);

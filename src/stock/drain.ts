@@ -67,7 +67,8 @@ export async function drainOnce(src: DrainSource): Promise<boolean> {
   for (const part of chunks(projected, ROWS_PER_STATEMENT)) {
     statements.push(db.prepare(PROJECT).bind(JSON.stringify(part), group.accountId, src.now));
   }
-  const byKind = (k: string) => logs.filter((l) => l.kind === k).map((l) => JSON.parse(l.payload));
+  // Each outbox row holds the log rows of one transaction.
+  const byKind = (k: string) => logs.filter((l) => l.kind === k).flatMap((l) => JSON.parse(l.payload) as unknown[]);
   for (const part of chunks(byKind("sales_log"), ROWS_PER_STATEMENT)) {
     statements.push(db.prepare(SALES_LOG).bind(JSON.stringify(part), group.accountId));
   }

@@ -21,7 +21,34 @@ export interface LogRow {
 }
 
 export class Ledger {
+  // Written once per transaction by flush(), not once per line: a 50-line order for one product
+  // marks it dirty once and adds one outbox row per log kind.
+  private dirtyMarks = new Map<number, number>();
+  private logRows: LogRow[] = [];
+
   constructor(private readonly sql: SqlStorage) {}
+
+  /** Starts a transaction's buffers afresh (a rolled-back transaction leaves nothing behind). */
+  begin() {
+    this.dirtyMarks.clear();
+    this.logRows = [];
+  }
+
+  /** Writes the buffered projection marks and log rows; called last inside the transaction. */
+  flush() {
+    for (const [productId, version] of this.dirtyMarks) {
+      this.sql.exec(
+        "INSERT INTO dirty (product_id, version) VALUES (?, ?) ON CONFLICT(product_id) DO UPDATE SET version = excluded.version",
+        productId,
+        version,
+      );
+    }
+    for (const table of ["sales_log", "operation_log"] as const) {
+      const rows = this.logRows.filter((l) => l.table === table).map((l) => l.row);
+      if (rows.length) this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", table, JSON.stringify(rows));
+    }
+    this.begin();
+  }
 
   // ---- reading --------------------------------------------------------------------------
 
@@ -53,12 +80,6 @@ export class Ledger {
       )
       .one();
     return row.v ?? 0;
-  }
-
-  onHandOf(productId: number): number {
-    const p = this.product(productId);
-    if (!p) return 0;
-    return p.is_set ? this.setOnHand(productId) : p.on_hand;
   }
 
   stock(productIds?: number[]): StockRow[] {
@@ -129,15 +150,11 @@ export class Ledger {
   }
 
   markDirty(productId: number, version: number) {
-    this.sql.exec(
-      "INSERT INTO dirty (product_id, version) VALUES (?, ?) ON CONFLICT(product_id) DO UPDATE SET version = excluded.version",
-      productId,
-      version,
-    );
+    this.dirtyMarks.set(productId, version);
   }
 
   log(entry: LogRow) {
-    this.sql.exec("INSERT INTO outbox (kind, payload) VALUES (?, ?)", entry.table, JSON.stringify(entry.row));
+    this.logRows.push(entry);
   }
 
   register(items: RegisterProduct[], actor: string, at: number): StockError | { ok: true } {
@@ -207,6 +224,7 @@ export class Ledger {
     this.sql.exec("UPDATE products SET removed = 1 WHERE product_id = ?", productId);
     this.sql.exec("DELETE FROM components WHERE set_id = ?", productId);
     this.sql.exec("DELETE FROM dirty WHERE product_id = ?", productId);
+    this.dirtyMarks.delete(productId);
     return { ok: true };
   }
 
@@ -215,7 +233,8 @@ export class Ledger {
     const p = this.product(line.productId);
     if (!p) return null;
     if (p.removed) return { key: line.key, result: "unknown_code" };
-    const before = this.onHandOf(line.productId);
+    const before = p.is_set ? this.setOnHand(line.productId) : p.on_hand;
+    let after = before;
     const applied = this.sql.exec<AppliedRow>("SELECT * FROM applied WHERE key = ?", line.key).toArray()[0];
     const ref = `${line.source}|${line.orderId}|${line.lineId}`;
     let result: SaleLineOut["result"];
@@ -227,10 +246,10 @@ export class Ledger {
         const effects: Effects = p.is_set
           ? this.components(line.productId).map((c) => [c.component_id, c.quantity])
           : [[line.productId, 1]];
-        for (const [pid, perUnit] of effects) this.move(pid, -perUnit * line.quantity, "sale", ref, at);
+        for (const [pid, perUnit] of effects) after = this.move(pid, -perUnit * line.quantity, "sale", ref, at);
         // A cancel that arrived before its sale is honoured now (they net out).
         const early = applied ? Math.min(applied.cancelled, line.quantity) : 0;
-        if (early > 0) for (const [pid, perUnit] of effects) this.move(pid, perUnit * early, "cancel", ref, at);
+        if (early > 0) for (const [pid, perUnit] of effects) after = this.move(pid, perUnit * early, "cancel", ref, at);
         this.sql.exec(
           `INSERT INTO applied (key, product_id, sold, cancelled, effects, at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT(key) DO UPDATE SET sold = excluded.sold, cancelled = excluded.cancelled, effects = excluded.effects`,
@@ -260,13 +279,14 @@ export class Ledger {
       if (diff <= 0) {
         result = "duplicate";
       } else {
-        for (const [pid, perUnit] of JSON.parse(applied.effects ?? "[]") as Effects) this.move(pid, perUnit * diff, "cancel", ref, at);
+        for (const [pid, perUnit] of JSON.parse(applied.effects ?? "[]") as Effects) after = this.move(pid, perUnit * diff, "cancel", ref, at);
         this.sql.exec("UPDATE applied SET cancelled = ? WHERE key = ?", target, line.key);
         result = "applied";
       }
     }
 
-    const after = this.onHandOf(line.productId);
+    // A set's figure is re-derived from its components; a plain product's is what move() left.
+    if (p.is_set) after = this.setOnHand(line.productId);
     // A shop's poll re-reads an overlap window on purpose; its duplicates are not news. A
     // duplicate from an API client (a POS sending twice) is, so it is kept in the 販売ログ.
     if (result === "duplicate" && line.shopId !== null) return { key: line.key, result, onHand: after };

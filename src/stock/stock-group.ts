@@ -182,7 +182,12 @@ export class StockGroup extends DurableObject<Env> {
   private tx<T>(ref: GroupRef, fn: () => T): T | RollBack {
     this.remember(ref);
     try {
-      const out = this.ctx.storage.transactionSync(fn);
+      const out = this.ctx.storage.transactionSync(() => {
+        this.ledger.begin();
+        const result = fn();
+        this.ledger.flush();
+        return result;
+      });
       void this.scheduleDrain(DRAIN_DELAY_MS);
       return out;
     } catch (err) {
@@ -205,9 +210,14 @@ export class StockGroup extends DurableObject<Env> {
     return out;
   }
 
+  private remembered = false;
+
+  /** The alarm has no caller to say which group this is, so the first call writes it down. */
   private remember(ref: GroupRef) {
+    if (this.remembered) return;
     const sql = this.ctx.storage.sql;
     sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('account_id', ?), ('group_id', ?)", String(ref.accountId), String(ref.groupId));
+    this.remembered = true;
   }
 
   private ref(): GroupRef | null {
