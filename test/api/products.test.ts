@@ -94,3 +94,15 @@ describe("products API", () => {
     expect(doc.json.paths["/sales"].post.requestBody.content["application/json"].schema.properties.lines).toBeDefined();
   });
 });
+
+describe("the placeholder page", () => {
+  it("says what Kura is in Japanese and links the API description", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const res = await exports.default.fetch("http://kura.test/");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('lang="ja"');
+    expect(html).toContain("在庫連動");
+    expect(html).toContain("/api/v1/openapi.json");
+  });
+});
