@@ -111,12 +111,9 @@ export async function createProduct(env: Env, db: Db, who: Principal, body: z.in
   }
   const undo = () => db.delete(products).where(and(eq(products.accountId, accountId), eq(products.id, created.id)));
   try {
-    await db.batch([
-      operationInsert(db, accountId, { actor: who.actor, action: "product.create", target: body.masterCode, after: body }, now),
-      ...(comps.length
-        ? [db.insert(setComponents).values(comps.map((c) => ({ accountId, setId: created.id, componentId: c.productId, quantity: c.quantity })))]
-        : []),
-    ]);
+    if (comps.length) {
+      await db.insert(setComponents).values(comps.map((c) => ({ accountId, setId: created.id, componentId: c.productId, quantity: c.quantity })));
+    }
     const ref = { accountId, groupId: group.id };
     const res = await stockGroup(env, ref).registerProducts(
       ref,
@@ -129,6 +126,8 @@ export async function createProduct(env: Env, db: Db, who: Principal, body: z.in
     if (err instanceof AppError) throw err;
     throw unavailable(`the stock service could not register ${body.masterCode}; nothing was saved, try again`);
   }
+  // Logged once the product really exists on both sides.
+  await operationInsert(db, accountId, { actor: who.actor, action: "product.create", target: body.masterCode, after: body }, now);
   return readProduct(env, db, accountId, body.masterCode);
 }
 
