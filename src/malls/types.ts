@@ -96,6 +96,11 @@ export interface MallAdapter<C = unknown> {
   pushStock(ctx: MallContext<C>, items: PushItem[]): Promise<PushResult[]>;
   readStock(ctx: MallContext<C>, codes: string[]): Promise<StockReading[]>;
   defaultMallCode: DefaultMallCode;
+  /**
+   * The mall answers a stock update for a code it does not know with success (Rakuten, Yahoo:
+   * MALLS.md §8), so Kura reads a first push back to catch 未登録コード itself.
+   */
+  acceptsUnknownCodes?: boolean;
   verifyWebhook?(ctx: MallContext<C>, rawBody: ArrayBuffer, headers: Headers): Promise<boolean>;
 }
 

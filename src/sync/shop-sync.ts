@@ -8,7 +8,7 @@ import { productsWithListing, recordSent, type Shop, updateShop } from "../db/qu
 import { stock } from "../db/schema";
 import { mallContext } from "../malls/context";
 import { adapterFor, mallCodeOf } from "../malls/registry";
-import { MallError, type PushItem, type PushResult } from "../malls/types";
+import { type MallAdapter, type MallContext, MallError, type PushItem, type PushResult } from "../malls/types";
 import { computeFigure, effectiveReserved } from "../stock/figure";
 import { takeInLines } from "./intake";
 
@@ -142,8 +142,33 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
       await record(db, shop, due, results);
       throw e;
     }
+    if (adapter.acceptsUnknownCodes) results = await catchUnknownCodes(ctx, adapter, due, results);
     return record(db, shop, due, results);
   });
+}
+
+/**
+ * Rakuten and Yahoo accept a figure for a code they do not know and silently drop it. A code's
+ * first push is read back; one the mall does not know becomes an item error (未登録コード) so the
+ * merchant sees it instead of believing the shop is in step.
+ */
+async function catchUnknownCodes(
+  ctx: MallContext<unknown>,
+  adapter: MallAdapter<unknown>,
+  due: (PushItem & { productId: number; masterCode: string })[],
+  results: PushResult[],
+): Promise<PushResult[]> {
+  const firsts = due.filter((d, i) => results[i].ok && (d.expected === null || d.expected === undefined)).map((d) => d.mallCode);
+  if (firsts.length === 0) return results;
+  const known = new Map<string, number | null>();
+  for (let i = 0; i < firsts.length; i += adapter.limits.readBatch) {
+    for (const r of await adapter.readStock(ctx, firsts.slice(i, i + adapter.limits.readBatch))) known.set(r.mallCode, r.quantity);
+  }
+  return results.map((r, i) =>
+    r.ok && known.has(due[i].mallCode) && known.get(due[i].mallCode) === null
+      ? { ...r, ok: false, error: { errorClass: "item", message: `未登録コード: ${due[i].mallCode} はモールに存在しません (code unknown to the mall)` } }
+      : r,
+  );
 }
 
 async function record(db: Db, shop: Shop, due: (PushItem & { productId: number; masterCode: string })[], results: PushResult[]): Promise<PushOutcome[]> {

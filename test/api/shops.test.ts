@@ -99,6 +99,23 @@ describe("shops", () => {
     await expect(decryptJson(env.CREDENTIALS_KEY, `account:${c.accountId}:shop:${shop.id + 1}`, row!.credentials_enc)).rejects.toThrow();
   });
 
+  it("a first push of a code Rakuten silently accepts but does not know is reported as 未登録コード", async () => {
+    const c = await newAccount();
+    await sim.control("rakuten", "POST", "/reset");
+    const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: sim.credentials("rakuten"), baseUrl: sim.baseUrl("rakuten") })).json;
+    const p = await product(c, "KNOWN-1", { onHand: 4 });
+    await product(c, "GHOST-1", { onHand: 4 });
+    await sim.control("rakuten", "POST", "/listings", { items: [{ code: "known-1:normal-inventory", quantity: 0 }] });
+    await drain(c.accountId, p.group.id);
+    const res = await c.post(`/shops/${shop.id}/push`);
+    expect(res.json).toMatchObject({ sent: 1, failed: 1 });
+    const ghost = res.json.items.find((i: any) => i.masterCode === "GHOST-1");
+    expect(ghost).toMatchObject({ ok: false, errorClass: "item" });
+    expect(ghost.error).toContain("未登録コード");
+    // It stays 未反映 and in the error filter until the merchant maps or removes it.
+    expect((await c.get("/products?status=error")).json.items.map((i: any) => i.masterCode)).toEqual(["GHOST-1"]);
+  });
+
   it("a failed 接続テスト turns the shop to 停止中 with the reason", async () => {
     const c = await newAccount();
     const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: { serviceSecret: "SP-wrong", licenseKey: "SL-wrong" }, baseUrl: sim.baseUrl("rakuten") })).json;
@@ -158,6 +175,7 @@ describe("shops", () => {
     expect(logged.results).toEqual([{ result: expect.any(String), error_class: "transient" }]);
     // Once the mall answers again, the same figure goes out.
     await sim.control("yahoo", "POST", "/reset");
+    await sim.control("yahoo", "POST", "/listings", { items: [{ code: "TEA-1", quantity: 0 }] });
     expect((await c.post(`/shops/${shop.id}/push`)).json).toMatchObject({ sent: 1 });
   });
 });

@@ -43,6 +43,7 @@ export const rakutenAdapter: MallAdapter<RakutenCredentials> = {
   defaultBaseUrl: "https://api.rms.rakuten.co.jp",
   // bulk-upsert is the binding limit (1 request/s); bulk-get allows 5/s [doc].
   limits: { pushBatch: PUSH_BATCH, readBatch: READ_BATCH, requestsPerSecond: 1 },
+  acceptsUnknownCodes: true,
   defaultMallCode,
   testConnection,
   fetchOrders,
