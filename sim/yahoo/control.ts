@@ -1,57 +1,35 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { z } from "zod";
+import { controlBodies, controlRoutes } from "../shared/control";
 import type { YahooSimState } from "./state";
 
-// The uniform control API every Kura simulator offers (tests and the demo drive the mall here).
+// Yahoo's side of the uniform control API (sim/shared/control.ts), mounted at /__sim by index.ts.
+// Its own: any listing quantity, counts checked as positive (> 0: its body errors quote zod's issues),
+// POST /listings answers { ok, count }, the cancel answer, and every error (a body's included)
+// answers 400 with the error's own message.
 
-const listingsBody = z.object({
-  items: z.array(z.object({ code: z.string().min(1), quantity: z.number().int() })),
+const positive = z.number().int().positive();
+const bodies = controlBodies({
+  listingItem: { quantity: z.number().int() },
+  orderLine: { quantity: positive },
+  cancel: { quantity: positive.optional() },
+  fault: { times: positive.optional() },
 });
-const ordersBody = z.object({
-  lines: z.array(z.object({ code: z.string().min(1), quantity: z.number().int().positive() })).min(1),
-});
-const cancelBody = z.object({
-  lineId: z.string().optional(),
-  quantity: z.number().int().positive().optional(),
-});
-const faultBody = z.object({
-  type: z.enum(["5xx", "429", "timeout", "slow", "expired", "auth"]),
-  times: z.number().int().positive().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-});
-
-async function body(req: Request): Promise<unknown> {
-  const text = await req.text();
-  return text.trim() === "" ? {} : JSON.parse(text);
-}
 
 export function controlApi(state: YahooSimState): Hono {
-  const app = new Hono();
-  app.onError((err, c) => c.json({ error: err.message }, 400));
-
-  app.post("/reset", (c) => {
-    state.reset();
-    return c.json({ ok: true });
+  return controlRoutes(state, bodies, {
+    listings: () => state.getListings(),
+    cancelOrder: (orderId, opts) => {
+      const o = state.cancelOrder(orderId, opts);
+      return { orderId: o.orderId, status: o.status, version: o.version };
+    },
+    addFault: (f) => state.addFault(f),
+    calls: () => state.calls,
+  }, {
+    prefix: "",
+    emptyBody: "blank",
+    notJson: (e) => e.message,
+    listingsAnswer: (items) => ({ ok: true, count: items.length }),
+    otherError: (e, c) => c.json({ error: e.message }, 400),
   });
-  app.get("/listings", (c) => c.json({ items: state.getListings() }));
-  app.post("/listings", async (c) => {
-    const { items } = listingsBody.parse(await body(c.req.raw));
-    state.setListings(items);
-    return c.json({ ok: true, count: items.length });
-  });
-  app.post("/orders", async (c) => {
-    const { lines } = ordersBody.parse(await body(c.req.raw));
-    return c.json(state.createOrder(lines));
-  });
-  app.post("/orders/:orderId/cancel", async (c) => {
-    const opts = cancelBody.parse(await body(c.req.raw));
-    const o = state.cancelOrder(c.req.param("orderId"), opts);
-    return c.json({ orderId: o.orderId, status: o.status, version: o.version });
-  });
-  app.post("/faults", async (c) => {
-    state.addFault(faultBody.parse(await body(c.req.raw)));
-    return c.json({ ok: true, pending: state.faults.length });
-  });
-  app.get("/calls", (c) => c.json({ calls: state.calls }));
-  return app;
 }
