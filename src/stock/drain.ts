@@ -78,7 +78,9 @@ export async function drainOnce(src: DrainSource): Promise<boolean> {
   if (statements.length) await db.batch(statements);
 
   if (projected.length) {
-    const soldOut = projected.filter((p) => p.o <= 0).map((p) => p.p);
+    // A set's own row is always 0; it sells out through its components, which are listed here.
+    const setIds = new Set(dirty.filter((d) => d.is_set).map((d) => d.product_id));
+    const soldOut = projected.filter((p) => p.o <= 0 && !setIds.has(p.p)).map((p) => p.p);
     for (const ids of chunks(projected.map((p) => p.p), 1000)) {
       await src.queue.send({ kind: "stock-changed", accountId: group.accountId, groupId: group.groupId, productIds: ids, soldOut: soldOut.filter((id) => ids.includes(id)) });
     }

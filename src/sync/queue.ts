@@ -25,7 +25,10 @@ export async function consume(batch: MessageBatch<unknown>, env: Env) {
       }
       const hinted = err instanceof MallError ? err.opts.retryAfterSec : undefined;
       const delaySeconds = Math.min(hinted ?? 2 ** msg.attempts * 5, 3600);
-      console.error(JSON.stringify({ msg: "task failed", queue: batch.queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: err instanceof Error ? err.message : String(err) }));
+      const line = JSON.stringify({ msg: "task failed", queue: batch.queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: err instanceof Error ? err.message : String(err) });
+      // A mall asking to wait is ordinary traffic shaping, not an incident.
+      if (err instanceof MallError && err.errorClass === "rate") console.warn(line);
+      else console.error(line);
       msg.retry({ delaySeconds });
     }
   }
