@@ -2,6 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { migrate } from "./do-schema";
 import { drainOnce } from "./drain";
 import { Ledger } from "./ledger";
+import { applyLine, applyOp } from "./lines";
+import { register, remove } from "./structure";
 import { family, type Handoff, takeIn, takeOut } from "./transfer";
 import type { GroupRef, Movement, RegisterProduct, SaleLineIn, SaleLineOut, StockError, StockOp, StockOpResult, StockRow } from "./types";
 
@@ -37,7 +39,7 @@ export class StockGroup extends DurableObject<Env> {
   async registerProducts(ref: GroupRef, items: RegisterProduct[], actor: string): Promise<StockError | { ok: true; parked: SaleLineOut[] }> {
     const at = Date.now();
     const out = this.tx(ref, () => {
-      const res = this.ledger.register(items, actor, at);
+      const res = register(this.ledger, items, actor, at);
       if (!res.ok) throw new RollBack(res);
       return this.applyParked(items.map((i) => i.productId), at);
     });
@@ -46,7 +48,7 @@ export class StockGroup extends DurableObject<Env> {
 
   async removeProduct(ref: GroupRef, productId: number): Promise<StockError | { ok: true }> {
     const out = this.tx(ref, () => {
-      const res = this.ledger.remove(productId);
+      const res = remove(this.ledger, productId);
       if (!res.ok) throw new RollBack(res);
       return res;
     });
@@ -61,7 +63,7 @@ export class StockGroup extends DurableObject<Env> {
     const forward = new Map<number, SaleLineIn[]>();
     const results = this.tx(ref, () =>
       lines.map((line): SaleLineOut | null => {
-        const done = this.ledger.applyLine(line, line.at ?? at);
+        const done = applyLine(this.ledger, line, line.at ?? at);
         if (done) return done;
         const moved = this.ctx.storage.sql
           .exec<{ to_group: number }>("SELECT to_group FROM moved_out WHERE product_id = ?", line.productId)
@@ -92,7 +94,7 @@ export class StockGroup extends DurableObject<Env> {
   }
 
   async changeStock(ref: GroupRef, op: StockOp): Promise<StockOpResult> {
-    const out = this.tx(ref, () => this.ledger.applyOp(op, Date.now()));
+    const out = this.tx(ref, () => applyOp(this.ledger, op, Date.now()));
     if (out instanceof RollBack) throw new Error(out.error.detail);
     return out;
   }
@@ -142,7 +144,7 @@ export class StockGroup extends DurableObject<Env> {
     const at = Date.now();
     const out = this.tx(ref, () => {
       const parked = takeIn(this.ctx.storage.sql, handoff, at);
-      if (parked) for (const line of parked) this.ledger.applyLine(line, line.at ?? at);
+      if (parked) for (const line of parked) applyLine(this.ledger, line, line.at ?? at);
       return { ok: true as const };
     });
     if (out instanceof RollBack) throw new Error(out.error.detail);
@@ -203,7 +205,7 @@ export class StockGroup extends DurableObject<Env> {
       this.ctx.storage.sql.exec("DELETE FROM pending WHERE product_id = ?", id);
       for (const p of parked) {
         const line = JSON.parse(p.line) as SaleLineIn;
-        const r = this.ledger.applyLine(line, line.at ?? at);
+        const r = applyLine(this.ledger, line, line.at ?? at);
         if (r) out.push(r);
       }
     }
