@@ -116,6 +116,20 @@ describe("shops", () => {
     expect((await c.get("/products?status=error")).json.items.map((i: any) => i.masterCode)).toEqual(["GHOST-1"]);
   });
 
+  it("a token rotated by the mall is persisted, encrypted, so the next call still works", async () => {
+    const c = await newAccount();
+    await sim.control("base", "POST", "/reset");
+    const initial = sim.credentials("base");
+    const shop = (await c.post("/shops", { kind: "base", name: "BASE", credentials: initial, baseUrl: sim.baseUrl("base") })).json;
+    expect((await c.post(`/shops/${shop.id}/test`)).json).toMatchObject({ ok: true });
+    const row = await env.DB.prepare("SELECT credentials_enc FROM shops WHERE id = ?").bind(shop.id).first<{ credentials_enc: string }>();
+    const stored = await decryptJson<Record<string, unknown>>(env.CREDENTIALS_KEY, `account:${c.accountId}:shop:${shop.id}`, row!.credentials_enc);
+    // BASE rotates the refresh token on every refresh; the old one is spent.
+    expect(stored.refreshToken).not.toBe(initial.refreshToken);
+    expect(stored.accessToken).toBeTruthy();
+    expect((await c.post(`/shops/${shop.id}/test`)).json).toMatchObject({ ok: true });
+  });
+
   it("a failed 接続テスト turns the shop to 停止中 with the reason", async () => {
     const c = await newAccount();
     const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: { serviceSecret: "SP-wrong", licenseKey: "SL-wrong" }, baseUrl: sim.baseUrl("rakuten") })).json;
