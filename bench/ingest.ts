@@ -3,6 +3,7 @@
 // It creates its own account through the operator API, sends sales into ONE product group, and
 // prints lines/s and latency percentiles, then checks that the final stock is exact.
 import { readFileSync } from "node:fs";
+import http from "node:http";
 
 const BASE = process.env.KURA_URL ?? "http://127.0.0.1:8787";
 const SINGLE_REQUESTS = Number(process.argv[2] ?? 4000);
@@ -18,13 +19,32 @@ function operatorToken(): string {
   return m[1];
 }
 
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+// A plain keep-alive HTTP client: the load generator shares the machine's 2 cores with the
+// server, so it should spend as little CPU as it can (node:http costs less than fetch here).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const target = new URL(BASE);
+
+function request(method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: target.hostname, port: target.port, method, path, agent, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
   });
-  const json = (await res.json().catch(() => null)) as any;
+}
+
+async function call(token: string, method: string, path: string, body?: unknown) {
+  const res = await request(method, `/api/v1${path}`, { authorization: `Bearer ${token}`, "content-type": "application/json" }, body === undefined ? undefined : JSON.stringify(body));
+  let json: any = null;
+  try {
+    json = JSON.parse(res.text);
+  } catch {}
   if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -74,7 +94,7 @@ for (let i = 0; i < 20; i++) await call(token, "POST", "/sales", { source: "benc
 // The floor of this machine's local stack: a request that touches nothing (wrangler dev's proxy,
 // workerd and this client share the same 2 cores), so the sale figures can be read against it.
 await run(`baseline: GET openapi.json, concurrency ${SINGLE_CONCURRENCY}`, 2000, SINGLE_CONCURRENCY, 1, async () => {
-  await (await fetch(`${BASE}/api/v1/openapi.json`)).arrayBuffer();
+  await request("GET", "/api/v1/openapi.json", {});
 });
 const single = await run(`single-line, concurrency ${SINGLE_CONCURRENCY}`, SINGLE_REQUESTS, SINGLE_CONCURRENCY, 1, async (i) => {
   await call(token, "POST", "/sales", { source: "bench", orderId: `s-${i}`, lines: [{ lineId: "1", code: "BENCH-1", quantity: 1 }] });

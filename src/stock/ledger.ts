@@ -7,6 +7,16 @@ import type { Movement, StockRow } from "./types";
 /** What a sale took: [product, units per sold unit] — a set line lists its components. */
 export type Effects = [productId: number, perUnit: number][];
 
+export interface ProductRow {
+  product_id: number;
+  master_code: string;
+  on_hand: number;
+  version: number;
+  is_set: number;
+  removed: number;
+  [k: string]: SqlStorageValue;
+}
+
 export interface LogRow {
   table: "sales_log" | "operation_log";
   row: Record<string, unknown>;
@@ -17,6 +27,9 @@ export class Ledger {
   // marks it dirty once and adds one outbox row per log kind.
   private dirtyMarks = new Map<number, number>();
   private logRows: LogRow[] = [];
+  // Product rows read in this transaction, kept in step by move(): a 50-line order for one
+  // product reads its row once. Code that writes `products` directly calls forget().
+  private rows = new Map<number, ProductRow>();
 
   constructor(readonly sql: SqlStorage) {}
 
@@ -24,6 +37,11 @@ export class Ledger {
   begin() {
     this.dirtyMarks.clear();
     this.logRows = [];
+    this.rows.clear();
+  }
+
+  forget(productId: number) {
+    this.rows.delete(productId);
   }
 
   /** Writes the buffered projection marks and log rows; called last inside the transaction. */
@@ -44,13 +62,14 @@ export class Ledger {
 
   // ---- reading --------------------------------------------------------------------------
 
-  product(productId: number) {
-    return this.sql
-      .exec<{ product_id: number; master_code: string; on_hand: number; version: number; is_set: number; removed: number }>(
-        "SELECT product_id, master_code, on_hand, version, is_set, removed FROM products WHERE product_id = ?",
-        productId,
-      )
+  product(productId: number): ProductRow | undefined {
+    const cached = this.rows.get(productId);
+    if (cached) return cached;
+    const row = this.sql
+      .exec<ProductRow>("SELECT product_id, master_code, on_hand, version, is_set, removed FROM products WHERE product_id = ?", productId)
       .toArray()[0];
+    if (row) this.rows.set(productId, row);
+    return row;
   }
 
   components(setId: number) {
@@ -138,6 +157,8 @@ export class Ledger {
       at,
     );
     this.markDirty(productId, row.version);
+    const cached = this.rows.get(productId);
+    if (cached) (cached.on_hand = row.on_hand), (cached.version = row.version);
     return row.on_hand;
   }
 

@@ -7,6 +7,8 @@ import type { RegisterProduct, StockError } from "./types";
 export function register(ledger: Ledger, items: RegisterProduct[], actor: string, at: number): StockError | { ok: true } {
   for (const item of items) {
     const existing = ledger.product(item.productId);
+    // This function writes `products` itself: re-read rather than trust the cached row.
+    ledger.forget(item.productId);
     if (existing && !existing.removed) {
       ledger.sql.exec("UPDATE products SET master_code = ? WHERE product_id = ?", item.masterCode, item.productId);
       if (existing.is_set !== (item.isSet ? 1 : 0)) {
@@ -21,6 +23,7 @@ export function register(ledger: Ledger, items: RegisterProduct[], actor: string
         item.isSet ? 1 : 0,
       );
       ledger.sql.exec("DELETE FROM moved_out WHERE product_id = ?", item.productId);
+      ledger.forget(item.productId);
       if (!item.isSet && item.onHand) ledger.move(item.productId, item.onHand, "set", `create:${actor}`, at);
       else ledger.markDirty(item.productId, ledger.product(item.productId)!.version);
     }
@@ -38,6 +41,7 @@ export function register(ledger: Ledger, items: RegisterProduct[], actor: string
 }
 
 function bumpVersion(ledger: Ledger, productId: number): number {
+  ledger.forget(productId);
   return ledger.sql
     .exec<{ version: number }>("UPDATE products SET version = version + 1 WHERE product_id = ? RETURNING version", productId)
     .one().version;
@@ -69,6 +73,7 @@ export function remove(ledger: Ledger, productId: number): StockError | { ok: tr
     .toArray()[0];
   if (usedIn) return { ok: false, code: "component_in_use", detail: `${p.master_code} is a component of the set ${usedIn.master_code}` };
   ledger.sql.exec("UPDATE products SET removed = 1 WHERE product_id = ?", productId);
+  ledger.forget(productId);
   ledger.sql.exec("DELETE FROM components WHERE set_id = ?", productId);
   ledger.sql.exec("DELETE FROM dirty WHERE product_id = ?", productId);
   ledger.unmarkDirty(productId);

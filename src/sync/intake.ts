@@ -1,6 +1,6 @@
 import type { Db } from "../env";
 import { recordUntakenLines, type UntakenLine } from "../db/queries/logs";
-import { resolveCodes } from "../db/queries/products";
+import { type ResolvedCode, resolveCodes } from "../db/queries/products";
 import { stockGroup } from "../stock/client";
 import type { LineResult, SaleLineIn } from "../stock/types";
 
@@ -37,9 +37,47 @@ export interface IntakeResult {
   oversold?: boolean;
 }
 
+// Master codes seen from outside systems (POS, ERP) resolve through a short per-isolate cache, so
+// such a sale costs one Durable Object call and no D1 read. It is safe because a master code
+// never changes its product: a product moved to another group is forwarded by its old object, and
+// a deleted one is answered "unknown" by its object, upon which the entry is dropped and the line
+// resolved again from D1 (it may have been re-created under the same code). Shop lines are not
+// cached: a shop's 別品番紐づけ can change what a mall code means at any time.
+const CODE_TTL_MS = 60_000;
+const CODE_CACHE_MAX = 10_000;
+const codeCache = new Map<string, { r: ResolvedCode; until: number }>();
+const cacheKey = (accountId: number, code: string) => `${accountId} ${code}`;
+
 export async function takeInLines(env: Env, db: Db, accountId: number, src: IntakeSource, lines: IntakeLine[]): Promise<IntakeResult[]> {
+  const cacheable = src.shopId === null;
+  const fromCache = new Map<string, ResolvedCode>();
+  if (cacheable) {
+    const now = Date.now();
+    for (const l of lines) {
+      const hit = codeCache.get(cacheKey(accountId, l.code));
+      if (hit && hit.until > now) fromCache.set(l.code, hit.r);
+    }
+  }
+  const fresh = await resolveCodes(db, accountId, src.shopId, lines.map((l) => l.code).filter((c) => !fromCache.has(c)), src.defaultRule);
+  if (cacheable) {
+    for (const [code, r] of fresh) {
+      if (codeCache.size >= CODE_CACHE_MAX) codeCache.delete(codeCache.keys().next().value!);
+      codeCache.set(cacheKey(accountId, code), { r, until: Date.now() + CODE_TTL_MS });
+    }
+  }
+  const results = await apply(env, db, accountId, src, lines, new Map([...fromCache, ...fresh]));
+
+  const stale = lines.flatMap((l, i) => (results[i].result === "unknown_code" && fromCache.has(l.code) ? [i] : []));
+  if (stale.length) {
+    for (const i of stale) codeCache.delete(cacheKey(accountId, lines[i].code));
+    const again = await takeInLines(env, db, accountId, src, stale.map((i) => lines[i]));
+    stale.forEach((i, j) => (results[i] = again[j]));
+  }
+  return results;
+}
+
+async function apply(env: Env, db: Db, accountId: number, src: IntakeSource, lines: IntakeLine[], resolved: Map<string, ResolvedCode>): Promise<IntakeResult[]> {
   const at = Date.now();
-  const resolved = await resolveCodes(db, accountId, src.shopId, lines.map((l) => l.code), src.defaultRule);
   const results: IntakeResult[] = new Array(lines.length);
   const untaken: UntakenLine[] = [];
   const byGroup = new Map<number, { index: number; line: SaleLineIn }[]>();

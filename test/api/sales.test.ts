@@ -63,6 +63,21 @@ describe("POST /sales", () => {
     expect((await c.get("/products/KNOWN")).json.onHand).toBe(4);
   });
 
+  it("a sale after its product was deleted and re-created under the same code reaches the new product", async () => {
+    const c = await newAccount();
+    await product(c, "REBORN", { onHand: 10 });
+    expect((await sale(c, "pos", "B1", [{ lineId: "1", code: "REBORN", quantity: 1 }])).json.lines[0]).toMatchObject({ result: "applied", onHand: 9 });
+    expect((await c.del("/products/REBORN")).status).toBe(204);
+    await product(c, "REBORN", { onHand: 5 });
+    expect((await sale(c, "pos", "B3", [{ lineId: "1", code: "REBORN", quantity: 2 }])).json.lines[0]).toMatchObject({ result: "applied", onHand: 3 });
+    expect((await c.get("/products/REBORN")).json.onHand).toBe(3);
+    // And a code that is gone for good is kept as 未登録コード, as any unknown code is.
+    expect((await c.del("/products/REBORN")).status).toBe(204);
+    expect((await sale(c, "pos", "B4", [{ lineId: "1", code: "REBORN", quantity: 1 }])).json.lines[0].result).toBe("unknown_code");
+    const kept = await env.DB.prepare("SELECT order_id FROM sales_log WHERE account_id = ? AND result = 'unknown_code'").bind(c.accountId).all();
+    expect(kept.results).toEqual([{ order_id: "B4" }]);
+  });
+
   it("a numeric source must be one of the account's shops", async () => {
     const c = await newAccount();
     await product(c, "X", { onHand: 1 });
