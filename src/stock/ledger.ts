@@ -30,6 +30,8 @@ export class Ledger {
   // Product rows read in this transaction, kept in step by move(): a 50-line order for one
   // product reads its row once. Code that writes `products` directly calls forget().
   private rows = new Map<number, ProductRow>();
+  /** A movement in this transaction left a product at or below 0 (drain at once). */
+  reachedZero = false;
 
   constructor(readonly sql: SqlStorage) {}
 
@@ -38,6 +40,7 @@ export class Ledger {
     this.dirtyMarks.clear();
     this.logRows = [];
     this.rows.clear();
+    this.reachedZero = false;
   }
 
   forget(productId: number) {
@@ -157,6 +160,7 @@ export class Ledger {
       at,
     );
     this.markDirty(productId, row.version);
+    if (row.on_hand <= 0) this.reachedZero = true;
     const cached = this.rows.get(productId);
     if (cached) (cached.on_hand = row.on_hand), (cached.version = row.version);
     return row.on_hand;

@@ -13,7 +13,11 @@ import type { GroupRef, Movement, RegisterProduct, SaleLineIn, SaleLineOut, Stoc
 // queue, other objects) happens only after the commit: in the alarm's drain, or when handing a
 // moved product on.
 
-const DRAIN_DELAY_MS = 100;
+// Changes reach D1 in batches about once a second; a figure that reached 0 goes out at once,
+// because that is the push that prevents an oversell (SPEC §3.3). Draining more often than this
+// measurably hurt intake latency (p99 of single-line sales) without helping anyone.
+const DRAIN_DELAY_MS = 1000;
+const SOLD_OUT_DRAIN_DELAY_MS = 20;
 const MAX_RETRY_DELAY_MS = 60_000;
 
 export function stockGroupName(ref: GroupRef): string {
@@ -22,7 +26,7 @@ export function stockGroupName(ref: GroupRef): string {
 
 export class StockGroup extends DurableObject<Env> {
   private readonly ledger: Ledger;
-  private drainScheduled = false;
+  private drainAt: number | null = null;
   private drainFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -30,7 +34,7 @@ export class StockGroup extends DurableObject<Env> {
     this.ledger = new Ledger(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage.sql);
-      this.drainScheduled = (await ctx.storage.getAlarm()) !== null;
+      this.drainAt = await ctx.storage.getAlarm();
     });
   }
 
@@ -154,7 +158,7 @@ export class StockGroup extends DurableObject<Env> {
   // ---- the outbox ----------------------------------------------------------------------------
 
   async alarm() {
-    this.drainScheduled = false;
+    this.drainAt = null;
     const ref = this.ref();
     if (!ref) return;
     try {
@@ -184,13 +188,15 @@ export class StockGroup extends DurableObject<Env> {
   private tx<T>(ref: GroupRef, fn: () => T): T | RollBack {
     this.remember(ref);
     try {
+      let soldOut = false;
       const out = this.ctx.storage.transactionSync(() => {
         this.ledger.begin();
         const result = fn();
+        soldOut = this.ledger.reachedZero;
         this.ledger.flush();
         return result;
       });
-      void this.scheduleDrain(DRAIN_DELAY_MS);
+      void this.scheduleDrain(soldOut ? SOLD_OUT_DRAIN_DELAY_MS : DRAIN_DELAY_MS);
       return out;
     } catch (err) {
       if (err instanceof RollBack) return err;
@@ -228,10 +234,12 @@ export class StockGroup extends DurableObject<Env> {
     return m.account_id ? { accountId: m.account_id, groupId: m.group_id } : null;
   }
 
+  /** Sets the alarm unless one is already due at least as soon. */
   private async scheduleDrain(delayMs: number) {
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
-    await this.ctx.storage.setAlarm(Date.now() + delayMs);
+    const at = Date.now() + delayMs;
+    if (this.drainAt !== null && this.drainAt <= at) return;
+    this.drainAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }
 

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { runTask } from "../../src/sync/tasks";
@@ -24,6 +24,19 @@ describe("sold-out figures are pushed at once (SPEC §3.3)", () => {
     const idOf = (code: string) => ids.results.find((r) => r.master_code === code)!.id;
     expect(bodies[0].soldOut).toEqual([idOf("LAST-ONE")]);
     expect(bodies[0].productIds).toEqual(expect.arrayContaining([idOf("LAST-ONE"), idOf("PLENTY")]));
+  });
+
+  it("a sale that empties a product brings the outbox drain forward; other changes are batched", async () => {
+    const c = await newAccount();
+    const a = await product(c, "TWO-LEFT", { onHand: 2 });
+    await drain(c.accountId, a.group.id);
+    const stub = env.STOCK.getByName(`${c.accountId}:${a.group.id}`);
+    const alarmIn = () => runInDurableObject(stub, async (_, state) => ((await state.storage.getAlarm()) ?? Infinity) - Date.now());
+
+    await sale(c, "pos", "N-1", [{ lineId: "1", code: "TWO-LEFT", quantity: 1 }]);
+    expect(await alarmIn()).toBeGreaterThan(500);
+    await sale(c, "pos", "N-2", [{ lineId: "1", code: "TWO-LEFT", quantity: 1 }]);
+    expect(await alarmIn()).toBeLessThan(200);
   });
 
   it("a stock-changed task with a sold-out product enqueues a push to every shop that takes updates", async () => {
