@@ -4,12 +4,14 @@ import type { Db, Principal } from "../env";
 import { getAccount } from "../db/queries/accounts";
 import { getDefaultGroup, getGroup, getGroupByName, listGroups } from "../db/queries/groups";
 import { operationInsert } from "../db/queries/logs";
-import { countProducts, getComponents, getProductByCode, getProductsByCodes, getProductsByIds, type Product, projectedOnHand, setsUsing } from "../db/queries/products";
+import { countProducts, getComponents, getProductByCode, getProductsByCodes, type Product, projectedOnHand, setsUsing } from "../db/queries/products";
+import { setComponentStock } from "../db/queries/stock";
 import { products, setComponents, stock } from "../db/schema";
 import { AppError, badRequest, conflict, forbidden, notFound, unavailable } from "../lib/errors";
 import type { createProductBody, groupRef, patchProductBody, productOut } from "../schemas/api";
 import { stockGroup } from "./client";
-import { effectiveReserved, setBase } from "./figure";
+import { setBase } from "./figure";
+import { liveStock } from "./live";
 
 // Catalog changes that touch both D1 (what people search) and a StockGroup (what stock is).
 // D1 is written first so the product has an id; the object is told next; if it refuses, the D1
@@ -66,18 +68,8 @@ export async function readProduct(env: Env, db: Db, accountId: number, masterCod
     if (row) out.onHand = row.onHand;
     return out;
   }
-  const comps = await getComponents(db, accountId, [p.id]);
-  const live = new Map((await stockGroup(env, ref).getStock(ref, comps.map((c) => c.componentId))).map((r) => [r.productId, r.onHand]));
-  const group = await getGroup(db, accountId, p.groupId);
-  const compProducts = await getProductsByIds(db, accountId, comps.map((c) => c.componentId));
-  out.onHand = setBase(
-    comps.map((c) => ({
-      masterCode: c.masterCode,
-      onHand: live.get(c.componentId) ?? 0,
-      reserved: effectiveReserved(compProducts.find((x) => x.id === c.componentId)?.reserved ?? null, { reserved: group?.reserved ?? null, ratio: null, salesLimit: null }),
-      quantity: c.quantity,
-    })),
-  );
+  const comps = await setComponentStock(db, accountId, [p.id], liveStock(env, ref));
+  out.onHand = setBase(comps.get(p.id) ?? []);
   return out;
 }
 

@@ -2,10 +2,11 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../env";
 import { getSettings } from "../db/queries/accounts";
 import { getGroup } from "../db/queries/groups";
-import { getComponents, getProductsByIds, type Product } from "../db/queries/products";
+import type { Product } from "../db/queries/products";
+import { setComponentStock } from "../db/queries/stock";
 import { listings, shops } from "../db/schema";
-import { stockGroup } from "./client";
-import { computeFigure, effectiveReserved, type FigureResult } from "./figure";
+import { computeFigure, type FigureResult } from "./figure";
+import { liveStock } from "./live";
 
 export interface ShopFigure extends FigureResult {
   shopId: number;
@@ -24,24 +25,17 @@ export async function figuresFor(env: Env, db: Db, accountId: number, p: Product
     db.select().from(listings).where(and(eq(listings.accountId, accountId), eq(listings.productId, p.id))).all(),
   ]);
   const rules = { reserved: group?.reserved ?? null, ratio: group?.ratio ?? null, salesLimit: group?.salesLimit ?? null };
-  const comps = p.isSet ? await getComponents(db, accountId, [p.id]) : [];
-  const compProducts = await getProductsByIds(db, accountId, comps.map((c) => c.componentId));
   // Authoritative figures from the group's object, not the projection.
-  const ref = { accountId, groupId: p.groupId };
-  const live = new Map((await stockGroup(env, ref).getStock(ref, [p.id, ...comps.map((c) => c.componentId)])).map((r) => [r.productId, r.onHand]));
-  const components = comps.map((c) => ({
-    masterCode: c.masterCode,
-    onHand: live.get(c.componentId) ?? 0,
-    reserved: effectiveReserved(compProducts.find((x) => x.id === c.componentId)?.reserved ?? null, rules),
-    quantity: c.quantity,
-  }));
+  const live = liveStock(env, { accountId, groupId: p.groupId });
+  const onHand = (await live([p.id])).get(p.id) ?? 0;
+  const components = p.isSet ? ((await setComponentStock(db, accountId, [p.id], live)).get(p.id) ?? []) : [];
 
   return shopRows.map((s) => {
     const l = listingRows.find((x) => x.shopId === s.id) ?? null;
     const result = computeFigure({
       syncEnabled: settings?.syncEnabled ?? true,
       shop: { updateEnabled: s.updateEnabled, ratio: s.ratio, salesLimit: s.salesLimit },
-      product: { syncMode: p.syncMode, reserved: p.reserved, onHand: live.get(p.id) ?? 0, isSet: p.isSet },
+      product: { syncMode: p.syncMode, reserved: p.reserved, onHand, isSet: p.isSet },
       group: rules,
       // No listing row yet: the product is 対象 on every shop by default.
       listing: l ? { managed: l.managed, manualFigure: l.manualFigure } : null,

@@ -1,15 +1,13 @@
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../env";
 import { getSettings } from "../db/queries/accounts";
 import { listGroups } from "../db/queries/groups";
 import { type MallUpdateRow, recordMallUpdates } from "../db/queries/logs";
-import { getComponents, getProductsByIds } from "../db/queries/products";
+import { projection, setComponentStock } from "../db/queries/stock";
 import { productsWithListing, recordSent, type Shop, updateShop } from "../db/queries/shops";
-import { stock } from "../db/schema";
 import { mallContext } from "../malls/context";
 import { adapterFor, mallCodeOf } from "../malls/registry";
 import { type MallAdapter, type MallContext, MallError, type PushItem, type PushResult } from "../malls/types";
-import { computeFigure, effectiveReserved } from "../stock/figure";
+import { computeFigure } from "../stock/figure";
 import { takeInLines } from "./intake";
 
 // Pull (取込み) and push (モール更新) for one shop: the code the API's manual triggers and the
@@ -82,19 +80,9 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
     const page = await productsWithListing(db, shop.accountId, shop.id, after, PUSH_PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1].product.id;
-    const sets = page.filter((r) => r.product.isSet).map((r) => r.product.id);
-    const comps = await getComponents(db, shop.accountId, sets);
-    const compProducts = await getProductsByIds(db, shop.accountId, comps.map((c) => c.componentId));
-    const ids = [...page.map((r) => r.product.id), ...comps.map((c) => c.componentId)];
-    const onHand = new Map<number, number>();
-    for (let i = 0; i < ids.length; i += 90) {
-      const rows = await db
-        .select({ id: stock.productId, onHand: stock.onHand })
-        .from(stock)
-        .where(and(eq(stock.accountId, shop.accountId), inArray(stock.productId, ids.slice(i, i + 90))))
-        .all();
-      for (const r of rows) onHand.set(r.id, r.onHand);
-    }
+    const projected = projection(db, shop.accountId);
+    const onHand = await projected(page.map((r) => r.product.id));
+    const components = await setComponentStock(db, shop.accountId, page.filter((r) => r.product.isSet).map((r) => r.product.id), projected);
     for (const { product: p, listing: l } of page) {
       const g = groups.get(p.groupId);
       const rules = { reserved: g?.reserved ?? null, ratio: g?.ratio ?? null, salesLimit: g?.salesLimit ?? null };
@@ -104,14 +92,7 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
         product: { syncMode: p.syncMode, reserved: p.reserved, onHand: onHand.get(p.id) ?? 0, isSet: p.isSet },
         group: rules,
         listing: l ? { managed: l.managed, manualFigure: l.manualFigure } : null,
-        components: comps
-          .filter((c) => c.setId === p.id)
-          .map((c) => ({
-            masterCode: c.masterCode,
-            onHand: onHand.get(c.componentId) ?? 0,
-            reserved: effectiveReserved(compProducts.find((x) => x.id === c.componentId)?.reserved ?? null, rules),
-            quantity: c.quantity,
-          })),
+        components: components.get(p.id) ?? [],
       });
       if (figure === null) continue;
       if (!opts.all && l && l.lastResult === "ok" && l.lastSentFigure === figure) continue;

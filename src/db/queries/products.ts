@@ -1,7 +1,8 @@
 import { and, asc, count, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { effectiveReserved, setBase } from "../../stock/figure";
-import { groups, listings, products, setComponents, stock } from "../schema";
+import { setBase } from "../../stock/figure";
+import { listings, products, setComponents } from "../schema";
+import { projection, setComponentStock } from "./stock";
 
 export type Product = typeof products.$inferSelect;
 export type ProductStatus = "low" | "negative" | "unsynced" | "error";
@@ -124,37 +125,11 @@ export async function setsUsing(db: Db, accountId: number, componentIds: number[
  * (SPEC §3.2 step 3: min over components of floor((on_hand − reserved) / qty)).
  */
 export async function projectedOnHand(db: Db, accountId: number, list: Product[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  const plain = list.filter((p) => !p.isSet).map((p) => p.id);
+  const out = await projection(db, accountId)(list.filter((p) => !p.isSet).map((p) => p.id));
   const sets = list.filter((p) => p.isSet).map((p) => p.id);
-  const comps = await getComponents(db, accountId, sets);
-  const ids = [...new Set([...plain, ...comps.map((c) => c.componentId)])];
-  const rows = new Map<number, { onHand: number; reserved: number | null; groupReserved: number | null }>();
-  for (const part of chunk(ids)) {
-    const rs = await db
-      .select({ id: products.id, onHand: stock.onHand, reserved: products.reserved, groupReserved: groups.reserved })
-      .from(products)
-      .leftJoin(stock, eq(stock.productId, products.id))
-      .innerJoin(groups, eq(groups.id, products.groupId))
-      .where(and(eq(products.accountId, accountId), inArray(products.id, part)))
-      .all();
-    for (const r of rs) rows.set(r.id, { onHand: r.onHand ?? 0, reserved: r.reserved, groupReserved: r.groupReserved });
-  }
-  for (const id of plain) out.set(id, rows.get(id)?.onHand ?? 0);
-  for (const id of sets) {
-    const parts = comps
-      .filter((c) => c.setId === id)
-      .map((c) => {
-        const r = rows.get(c.componentId);
-        return {
-          masterCode: c.masterCode,
-          onHand: r?.onHand ?? 0,
-          reserved: effectiveReserved(r?.reserved ?? null, { reserved: r?.groupReserved ?? null, ratio: null, salesLimit: null }),
-          quantity: c.quantity,
-        };
-      });
-    out.set(id, setBase(parts));
-  }
+  const comps = await setComponentStock(db, accountId, sets, projection(db, accountId));
+  for (const id of sets) out.set(id, setBase(comps.get(id) ?? []));
+  for (const p of list) if (!out.has(p.id)) out.set(p.id, 0);
   return out;
 }
 
