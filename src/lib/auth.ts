@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
+import type { AppEnv, Db } from "../env";
 import { findActiveToken } from "../db/queries/accounts";
 import { forbidden, unauthorized } from "./errors";
 import { timingSafeEqual } from "./crypto";
@@ -16,10 +16,10 @@ const TOKEN_CACHE_MAX = 1000;
 type TokenRow = NonNullable<Awaited<ReturnType<typeof findActiveToken>>>;
 const tokenCache = new Map<string, { row: TokenRow; until: number }>();
 
-async function lookupToken(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], token: string): Promise<TokenRow | undefined> {
+async function lookupToken(db: Db, token: string): Promise<TokenRow | undefined> {
   const hit = tokenCache.get(token);
   if (hit && hit.until > Date.now()) return hit.row;
-  const row = await findActiveToken(c.get("db"), token);
+  const row = await findActiveToken(db, token);
   if (!row) return undefined;
   if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.delete(tokenCache.keys().next().value!);
   tokenCache.set(token, { row, until: Date.now() + TOKEN_TTL_MS });
@@ -30,7 +30,7 @@ async function lookupToken(c: Parameters<Parameters<typeof createMiddleware<AppE
 export const apiAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized();
-  const row = await lookupToken(c, token);
+  const row = await lookupToken(c.get("db"), token);
   if (!row) throw unauthorized("The token is unknown or revoked.");
   const needs = c.req.method === "GET" || c.req.method === "HEAD" ? "read" : "write";
   if (!row.scopes.includes(needs)) throw forbidden(`This token lacks the "${needs}" scope.`);

@@ -97,22 +97,29 @@ export class Ledger {
   }
 
   stock(productIds?: number[]): StockRow[] {
-    const rows = this.sql
-      .exec<{ product_id: number; master_code: string; on_hand: number; version: number; is_set: number }>(
-        "SELECT product_id, master_code, on_hand, version, is_set FROM products WHERE removed = 0 ORDER BY product_id",
-      )
-      .toArray();
-    const wanted = productIds ? new Set(productIds) : null;
-    return rows
-      .filter((r) => !wanted || wanted.has(r.product_id))
-      .map((r) => ({
-        productId: r.product_id,
-        masterCode: r.master_code,
-        onHand: r.is_set ? this.setOnHand(r.product_id) : r.on_hand,
-        version: r.version,
-        isSet: r.is_set === 1,
-      }));
+    type Row = { product_id: number; master_code: string; on_hand: number; version: number; is_set: number };
+    const cols = "SELECT product_id, master_code, on_hand, version, is_set FROM products WHERE removed = 0";
+    let rows: Row[];
+    if (!productIds) {
+      rows = this.sql.exec<Row>(`${cols} ORDER BY product_id`).toArray();
+    } else {
+      // Only the rows asked for: reading one product must not scan a 100,000-product group.
+      const ids = [...new Set(productIds)].sort((a, b) => a - b);
+      rows = [];
+      for (let i = 0; i < ids.length; i += 90) {
+        const part = ids.slice(i, i + 90);
+        rows.push(...this.sql.exec<Row>(`${cols} AND product_id IN (${part.map(() => "?").join(",")}) ORDER BY product_id`, ...part).toArray());
+      }
+    }
+    return rows.map((r) => ({
+      productId: r.product_id,
+      masterCode: r.master_code,
+      onHand: r.is_set ? this.setOnHand(r.product_id) : r.on_hand,
+      version: r.version,
+      isSet: r.is_set === 1,
+    }));
   }
+
 
   movements(productId: number, beforeId: number | null, limit: number): Movement[] {
     return this.sql

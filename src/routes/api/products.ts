@@ -3,7 +3,7 @@ import type { AppEnv } from "../../env";
 import { getProductByCode, listProducts } from "../../db/queries/products";
 import { getAccount } from "../../db/queries/accounts";
 import { operationInsert } from "../../db/queries/logs";
-import { getListing, getShop, listingByMallCode, upsertListing } from "../../db/queries/shops";
+import { getListing, listingByMallCode, upsertListing } from "../../db/queries/shops";
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { mallCodeOf } from "../../malls/registry";
 import { validate } from "../../lib/validate";
@@ -12,6 +12,7 @@ import { createProduct, deleteProduct, readProduct, resolveGroup, toProductOut, 
 import { stockGroup } from "../../stock/client";
 import { figuresFor } from "../../stock/figures";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { ownedShop } from "./shops";
 
 export const productsApi = new Hono<AppEnv>();
 
@@ -39,20 +40,16 @@ productsApi.post("/", validate("json", createProductBody), async (c) => {
 });
 
 productsApi.get("/:code", async (c) => {
-  const { accountId } = c.get("principal");
-  await owned(c, accountId, c.req.param("code"));
-  return c.json(await readProduct(c.env, c.get("db"), accountId, c.req.param("code")));
+  return c.json(await readProduct(c.env, c.get("db"), c.get("principal").accountId, c.req.param("code")));
 });
 
 productsApi.patch("/:code", validate("json", patchProductBody), async (c) => {
   const who = c.get("principal");
-  await owned(c, who.accountId, c.req.param("code"));
   return c.json(await updateProduct(c.env, c.get("db"), who, c.req.param("code"), c.req.valid("json")));
 });
 
 productsApi.delete("/:code", async (c) => {
   const who = c.get("principal");
-  await owned(c, who.accountId, c.req.param("code"));
   await deleteProduct(c.env, c.get("db"), who, c.req.param("code"));
   return c.body(null, 204);
 });
@@ -93,9 +90,7 @@ productsApi.put("/:code/shops/:shopId", validate("json", listingBody), async (c)
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const p = await owned(c, accountId, c.req.param("code"));
-  const shopId = c.req.param("shopId");
-  const shop = /^\d+$/.test(shopId) ? await getShop(db, accountId, Number(shopId)) : undefined;
-  if (!shop) throw notFound(`shop ${shopId} does not exist`);
+  const shop = await ownedShop(db, accountId, c.req.param("shopId"));
   const body = c.req.valid("json");
   const mallCode = body.mallCode ?? null;
   if (mallCode !== null) {

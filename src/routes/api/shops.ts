@@ -48,7 +48,7 @@ function parseCredentials(kind: string, raw: unknown) {
   return parsed.data;
 }
 
-async function ownedShop(db: Db, accountId: number, id: string): Promise<Shop> {
+export async function ownedShop(db: Db, accountId: number, id: string): Promise<Shop> {
   const shop = /^\d+$/.test(id) ? await getShop(db, accountId, Number(id)) : undefined;
   if (!shop) throw notFound(`shop ${id} does not exist`);
   return shop;
