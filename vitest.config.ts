@@ -7,9 +7,10 @@ import { defineConfig } from "vitest/config";
 // per test file). Secrets are fixed test values here; `npm start` generates real ones.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(__dirname, "migrations"));
-  // The platforms' own machine-readable specs (read-only, beside the project) are handed to
-  // the tests as bindings: workerd cannot read the host's files.
-  const specs = path.join(__dirname, "..", "shared", "specs");
+  // The platforms' own machine-readable specs, vendored under test/fixtures/specs (see its
+  // README for sources and licences), are handed to the tests as bindings: workerd cannot read
+  // the host's files.
+  const specs = path.join(__dirname, "test", "fixtures", "specs");
   const amazon = (f: string) => JSON.parse(fs.readFileSync(path.join(specs, "amazon", f), "utf8"));
   return {
     plugins: [

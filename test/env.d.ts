@@ -3,7 +3,7 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Shopify Admin GraphQL introspection JSON (2026-07), gzipped, base64. */
     SPEC_SHOPIFY_ADMIN_GZ_B64: string;
-    /** Amazon SP-API Swagger / JSON Schema documents from ../shared/specs/amazon. */
+    /** Amazon SP-API Swagger / JSON Schema documents vendored in test/fixtures/specs/amazon. */
     SPEC_AMAZON: {
       listingsItems: any;
       feeds: any;

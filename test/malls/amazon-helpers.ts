@@ -50,7 +50,7 @@ export async function mallError(fn: () => Promise<unknown>): Promise<MallError> 
   throw new Error("expected a MallError, got success");
 }
 
-// ---- the platform's own specs (shared/specs/amazon, handed over as env.SPEC_AMAZON) ----
+// ---- the platform's own specs (test/fixtures/specs/amazon, handed over as env.SPEC_AMAZON) ----
 
 /** A validator for `#/definitions/<name>` of a Swagger 2.0 document. */
 export function definition(swagger: { definitions: Record<string, object> }, name: string): Validator {

@@ -5,7 +5,7 @@ import { demoCredentials } from "../../sim/amazon";
 import { expectRequestsMatchSpecs, expectValid, setup, specs } from "./amazon-helpers";
 
 // Kura's requests and the simulator's answers, checked against Amazon's own models
-// (shared/specs/amazon via env.SPEC_AMAZON).
+// (test/fixtures/specs/amazon via env.SPEC_AMAZON).
 
 describe("amazon against the SP-API models", () => {
   it("the validators reject what the models forbid (they can fail)", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// zod schemas of the Selling Partner API responses Kura reads (shared/specs/amazon). Only the
+// zod schemas of the Selling Partner API responses Kura reads (vendored in test/fixtures/specs/amazon). Only the
 // fields we use are declared; everything else passes through untouched (objects are loose), so
 // Amazon adding fields never breaks parsing.
 
