@@ -168,6 +168,10 @@ export const listings = sqliteTable(
     mallRef: text({ mode: "json" }).$type<Record<string, string>>(),
     lastSentFigure: integer(),
     lastSentAt: integer(),
+    // What the mall should show now: the last figure it accepted, moved by this shop's own order
+    // lines (sales and restocked cancels) taken in since. A push is due whenever Kura's figure
+    // differs from it, and it is Shopify's changeFromQuantity.
+    mallFigure: integer(),
     lastResult: text(), // "ok" or the error text
     updatedAt: createdAt(),
   },
@@ -214,6 +218,9 @@ export const salesLog = sqliteTable(
     // ignored by the shop's policy) are kept once each; the rest are written once by the object.
     lineKey: text().notNull(),
     resolvedAt: integer(),
+    // One per ledger entry ("<object>:<seq>"), written by the StockGroup drain: a drain retried
+    // after a crash or a failed enqueue inserts nothing twice.
+    entryKey: text(),
   },
   (t) => [
     index("sales_log_account_at_idx").on(t.accountId, t.at),
@@ -221,6 +228,7 @@ export const salesLog = sqliteTable(
     uniqueIndex("sales_log_unknown_uq")
       .on(t.accountId, t.lineKey)
       .where(sql`result IN ('unknown_code', 'ignored')`),
+    uniqueIndex("sales_log_entry_uq").on(t.accountId, t.entryKey).where(sql`entry_key IS NOT NULL`),
   ],
 );
 
@@ -255,8 +263,11 @@ export const operationLog = sqliteTable(
     target: text(), // master code, group name, shop id…
     before: text({ mode: "json" }),
     after: text({ mode: "json" }),
+    // Set by the StockGroup drain, one per logged entry: see sales_log.entry_key.
+    entryKey: text(),
   },
   (t) => [
+    uniqueIndex("operation_log_entry_uq").on(t.accountId, t.entryKey).where(sql`entry_key IS NOT NULL`),
     index("operation_log_account_at_idx").on(t.accountId, t.at),
     index("operation_log_account_target_at_idx").on(t.accountId, t.target, t.at),
   ],

@@ -2,6 +2,9 @@ import type { GroupRef } from "./types";
 
 // Outbox → D1. Projection first, enqueue second, delete last: a push always reads a projection
 // at least as new as its cause, and a failed drain leaves every row in place for the next try.
+// A drain that dies after the D1 batch (before the delete) sends the same rows again: each log row
+// carries a key unique to its ledger entry (object id, outbox row, position), and D1 keeps the
+// first copy only (ON CONFLICT DO NOTHING), so a 販売ログ or 操作ログ row is never doubled.
 // Rows travel as one JSON parameter per statement (json_each), which keeps every statement far
 // below D1's 100-bound-parameter limit however many rows it carries.
 
@@ -13,6 +16,8 @@ export interface DrainSource {
   db: D1Database;
   queue: Queue;
   group: GroupRef;
+  /** The StockGroup's own id: with the outbox row id it names each log entry uniquely. */
+  objectId: string;
   now: number;
 }
 
@@ -30,19 +35,22 @@ const PROJECT = `
 
 const SALES_LOG = `
   INSERT INTO sales_log (account_id, at, source, shop_id, order_id, line_id, kind, mall_code, master_code, product_id,
-                         quantity, on_hand_before, on_hand_after, result, line_key)
+                         quantity, on_hand_before, on_hand_after, result, line_key, entry_key)
   SELECT ?2, json_extract(value, '$.at'), json_extract(value, '$.source'), json_extract(value, '$.shopId'),
          json_extract(value, '$.orderId'), json_extract(value, '$.lineId'), json_extract(value, '$.kind'),
          json_extract(value, '$.mallCode'), json_extract(value, '$.masterCode'), json_extract(value, '$.productId'),
          json_extract(value, '$.quantity'), json_extract(value, '$.onHandBefore'), json_extract(value, '$.onHandAfter'),
-         json_extract(value, '$.result'), json_extract(value, '$.lineKey')
-  FROM json_each(?1)`;
+         json_extract(value, '$.result'), json_extract(value, '$.lineKey'), json_extract(value, '$.entryKey')
+  FROM json_each(?1) WHERE true
+  ON CONFLICT DO NOTHING`;
 
 const OPERATION_LOG = `
-  INSERT INTO operation_log (account_id, at, actor, action, target, before, after)
+  INSERT INTO operation_log (account_id, at, actor, action, target, before, after, entry_key)
   SELECT ?2, json_extract(value, '$.at'), json_extract(value, '$.actor'), json_extract(value, '$.action'),
-         json_extract(value, '$.target'), json_extract(value, '$.before'), json_extract(value, '$.after')
-  FROM json_each(?1)`;
+         json_extract(value, '$.target'), json_extract(value, '$.before'), json_extract(value, '$.after'),
+         json_extract(value, '$.entryKey')
+  FROM json_each(?1) WHERE true
+  ON CONFLICT DO NOTHING`;
 
 /** Drains one slice of the outbox. Returns true when more is left. Throws when D1 or the queue fails. */
 export async function drainOnce(src: DrainSource): Promise<boolean> {
@@ -68,7 +76,10 @@ export async function drainOnce(src: DrainSource): Promise<boolean> {
     statements.push(db.prepare(PROJECT).bind(JSON.stringify(part), group.accountId, src.now));
   }
   // Each outbox row holds the log rows of one transaction.
-  const byKind = (k: string) => logs.filter((l) => l.kind === k).flatMap((l) => JSON.parse(l.payload) as unknown[]);
+  const byKind = (k: string) =>
+    logs
+      .filter((l) => l.kind === k)
+      .flatMap((l) => (JSON.parse(l.payload) as Record<string, unknown>[]).map((row, i) => ({ ...row, entryKey: `${src.objectId}:${l.id}:${i}` })));
   for (const part of chunks(byKind("sales_log"), ROWS_PER_STATEMENT)) {
     statements.push(db.prepare(SALES_LOG).bind(JSON.stringify(part), group.accountId));
   }

@@ -163,7 +163,7 @@ export class StockGroup extends DurableObject<Env> {
     if (!ref) return;
     try {
       await this.deliverHandoffs(ref);
-      while (await drainOnce({ sql: this.ctx.storage.sql, db: this.env.DB, queue: this.env.PUSH_QUEUE, group: ref, now: Date.now() }));
+      while (await drainOnce({ sql: this.ctx.storage.sql, db: this.env.DB, queue: this.env.PUSH_QUEUE, group: ref, objectId: this.ctx.id.toString(), now: Date.now() }));
       this.drainFailures = 0;
     } catch (err) {
       // Never give up: rows stay in the outbox and the next alarm tries again, backing off.
