@@ -59,6 +59,12 @@ export interface PushResult {
   ref?: Record<string, string>;
   /** Mall's own submission id where the push is asynchronous (Amazon). */
   submissionId?: string;
+  /**
+   * The figure the mall showed when it refused a compare-and-swap (Shopify
+   * CHANGE_FROM_QUANTITY_STALE): the engine takes orders in and, if the difference persists,
+   * pushes Kura's figure against this one.
+   */
+  observed?: number | null;
 }
 
 export interface StockReading {
@@ -81,6 +87,16 @@ export interface MallContext<C> {
   /** Called when the adapter rotated or refreshed credentials; the caller persists them. */
   saveCredentials: (next: C) => Promise<void>;
   now?: () => number;
+  /**
+   * Waits `ms` (default: a real timer). Adapters that pace or back off wait through this, so a
+   * test can pair it with `now` as a fake clock.
+   */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * A mall's token endpoint where it lives on a host of its own, set per deployment rather than
+   * per shop (Amazon LWA: the Worker var AMAZON_LWA_URL). A shop's `baseUrl` never moves it.
+   */
+  authUrl?: string;
   /** Per-request timeout; a request that takes longer is a `transient` error. Default 20 s. */
   timeoutMs?: number;
 }

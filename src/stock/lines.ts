@@ -23,6 +23,7 @@ export function applyLine(ledger: Ledger, line: SaleLineIn, at: number): SaleLin
   const applied = ledger.sql.exec<AppliedRow>("SELECT * FROM applied WHERE key = ?", line.key).toArray()[0];
   const ref = `${line.source}|${line.orderId}|${line.lineId}`;
   let result: SaleLineOut["result"];
+  let units = 0;
 
   if (line.kind === "sale") {
     if (applied && applied.sold > 0) {
@@ -46,6 +47,7 @@ export function applyLine(ledger: Ledger, line: SaleLineIn, at: number): SaleLin
         at,
       );
       result = "applied";
+      units = -(line.quantity - early);
     }
   } else if (!applied || applied.sold === 0) {
     // A cancel of a line never taken in: recorded, changes nothing (until the sale arrives).
@@ -67,6 +69,7 @@ export function applyLine(ledger: Ledger, line: SaleLineIn, at: number): SaleLin
       for (const [pid, perUnit] of JSON.parse(applied.effects ?? "[]") as Effects) after = ledger.move(pid, perUnit * diff, "cancel", ref, at);
       ledger.sql.exec("UPDATE applied SET cancelled = ? WHERE key = ?", target, line.key);
       result = "applied";
+      units = diff;
     }
   }
 
@@ -94,7 +97,7 @@ export function applyLine(ledger: Ledger, line: SaleLineIn, at: number): SaleLin
       lineKey: `${line.key}|${line.kind}`,
     },
   });
-  return { key: line.key, result, onHand: after, oversold: after < 0 && result === "applied" };
+  return { key: line.key, result, onHand: after, oversold: after < 0 && result === "applied", units };
 }
 
 export function applyOp(ledger: Ledger, op: StockOp, at: number): StockOpResult {

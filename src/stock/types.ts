@@ -39,6 +39,12 @@ export interface SaleLineOut {
   /** Taken in and parked: the product is arriving in this group (a move or a registration). */
   pending?: boolean;
   oversold?: boolean;
+  /**
+   * Units of the line's own product this line moved, as its shop saw them: a sale −quantity (less
+   * an earlier cancel it nets with), a cancel +the units restored now. The shop's listing of that
+   * product moves by the same amount on the mall (its own sales lower its own figure).
+   */
+  units?: number;
 }
 
 export interface StockOp {

@@ -32,6 +32,10 @@ export interface IntakeResult {
   lineId: string;
   kind: "sale" | "cancel";
   result: LineResult | "ignored";
+  /** The product the line's code resolved to (absent for an unknown code). */
+  productId?: number;
+  /** Units of that product the line moved (see SaleLineOut.units); 0 when nothing moved. */
+  units?: number;
   onHand?: number;
   pending?: boolean;
   oversold?: boolean;
@@ -93,7 +97,7 @@ async function apply(env: Env, db: Db, accountId: number, src: IntakeSource, lin
         mallCode: l.code, masterCode: product?.masterCode ?? null, productId: product?.productId ?? null,
         quantity: l.quantity, result: skip, lineKey: `${key}|${l.kind}`,
       });
-      results[index] = { ...base, result: skip };
+      results[index] = { ...base, result: skip, productId: product?.productId };
       return;
     }
     const line: SaleLineIn = {
@@ -111,7 +115,10 @@ async function apply(env: Env, db: Db, accountId: number, src: IntakeSource, lin
       const out = await stockGroup(env, ref).applySales(ref, items.map((i) => i.line));
       items.forEach(({ index, line }, i) => {
         const r = out[i];
-        results[index] = { orderId: line.orderId, lineId: line.lineId, kind: line.kind, result: r.result, onHand: r.onHand, pending: r.pending, oversold: r.oversold };
+        results[index] = {
+          orderId: line.orderId, lineId: line.lineId, kind: line.kind, result: r.result, productId: line.productId,
+          units: r.units ?? 0, onHand: r.onHand, pending: r.pending, oversold: r.oversold,
+        };
       });
     }),
   );

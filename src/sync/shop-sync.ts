@@ -1,21 +1,21 @@
 import type { Db } from "../env";
-import { getSettings } from "../db/queries/accounts";
-import { listGroups } from "../db/queries/groups";
-import { type MallUpdateRow, recordMallUpdates } from "../db/queries/logs";
-import { projection, setComponentStock } from "../db/queries/stock";
-import { productsWithListing, recordSent, type Shop, updateShop } from "../db/queries/shops";
+import { operationInsert } from "../db/queries/logs";
+import { failingListingCounts, noteOwnSales, type OwnSale, type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
-import { adapterFor, mallCodeOf } from "../malls/registry";
-import { type MallAdapter, type MallContext, MallError, type PushItem, type PushResult } from "../malls/types";
-import { computeFigure } from "../stock/figure";
+import { adapterFor } from "../malls/registry";
+import { type MallAdapter, type MallContext, MallError, type PushResult } from "../malls/types";
 import { takeInLines } from "./intake";
+import { type DueItem, planPush } from "./push-plan";
+import { catchUnknownCodes, type PushOutcome, recordRound } from "./push-record";
+
+export type { PushOutcome } from "./push-record";
 
 // Pull (取込み) and push (モール更新) for one shop: the code the API's manual triggers and the
 // scheduled sync both call. Mall I/O happens only inside the adapter; stock changes only inside
 // StockGroup (through takeInLines).
 
 const MAX_PULL_PAGES = 20;
-const PUSH_PAGE = 500;
+const CAS_STALE = "CHANGE_FROM_QUANTITY_STALE";
 
 export type PullCounts = Record<"applied" | "duplicate" | "unknown_code" | "unmatched" | "ignored", number>;
 
@@ -28,6 +28,17 @@ async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> 
     await updateShop(db, shop.accountId, shop.id, { status: e.errorClass === "auth" ? "stopped" : "retrying", lastError: `${e.errorClass}: ${e.message}` });
     throw e;
   }
+}
+
+/**
+ * After a call went through: 正常 only when no listing of the shop is failing; otherwise the
+ * shop stays 一時エラー with the count and the latest item error, so a shop whose items fail never
+ * says 正常.
+ */
+async function settleStatus(db: Db, shop: Shop, latestItemError: string | null, extra: Partial<Shop> = {}) {
+  const failing = (await failingListingCounts(db, shop.accountId, [shop.id])).get(shop.id) ?? 0;
+  const lastError = failing === 0 ? null : latestItemError ? `item: ${failing} 件の商品でモール更新に失敗しています (${failing} listings failing). 最新: ${latestItemError}` : shop.lastError;
+  await updateShop(db, shop.accountId, shop.id, { ...extra, status: failing === 0 ? "ok" : "retrying", lastError });
 }
 
 export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: PullCounts; lines: number }> {
@@ -50,135 +61,84 @@ export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: 
         );
         for (const r of results) counts[r.result]++;
         lines += res.lines.length;
+        // The mall already lowered (or, on a restocking cancel, raised) its own figure.
+        const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: res.lines[i].at }] : []));
+        await noteOwnSales(db, shop.accountId, shop.id, own);
       }
       // The cursor moves only after the StockGroups accepted the lines.
       cursor = res.cursor;
-      await updateShop(db, shop.accountId, shop.id, { pullCursor: JSON.stringify(cursor), lastImportAt: Date.now(), status: "ok", lastError: null });
+      await updateShop(db, shop.accountId, shop.id, { pullCursor: JSON.stringify(cursor), lastImportAt: Date.now() });
       if (!res.more) break;
     }
+    if (shop.status !== "ok") await settleStatus(db, shop, null);
     return { counts, lines };
   });
 }
 
-export interface PushOutcome {
-  masterCode: string;
-  mallCode: string;
-  figure: number;
-  ok: boolean;
-  error?: string;
-  errorClass?: string;
-}
-
-/** Sends the shop the figures (SPEC §3.2) that differ from what it was last sent (`all`: every one). */
+/**
+ * Sends the shop every figure (SPEC §3.2) that differs from what the mall shows now (`all`: every
+ * one). A refused compare-and-swap (Shopify) means the mall sold something Kura has not taken in
+ * yet: its orders are taken in and the figure sent again; if the mall still shows something Kura
+ * cannot explain (edited in the mall's admin), Kura's figure wins against the figure read back
+ * and the difference goes to the 操作ログ. It never becomes a permanent failure.
+ */
 export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boolean } = {}): Promise<PushOutcome[]> {
   const adapter = adapterFor(shop.kind);
-  const settings = await getSettings(db, shop.accountId);
-  const groups = new Map((await listGroups(db, shop.accountId)).map((g) => [g.id, g]));
-  const due: (PushItem & { productId: number; masterCode: string })[] = [];
-
-  for (let after = 0; ; ) {
-    const page = await productsWithListing(db, shop.accountId, shop.id, after, PUSH_PAGE);
-    if (page.length === 0) break;
-    after = page[page.length - 1].product.id;
-    const projected = projection(db, shop.accountId);
-    const onHand = await projected(page.map((r) => r.product.id));
-    const components = await setComponentStock(db, shop.accountId, page.filter((r) => r.product.isSet).map((r) => r.product.id), projected);
-    for (const { product: p, listing: l } of page) {
-      const g = groups.get(p.groupId);
-      const rules = { reserved: g?.reserved ?? null, ratio: g?.ratio ?? null, salesLimit: g?.salesLimit ?? null };
-      const { figure } = computeFigure({
-        syncEnabled: settings?.syncEnabled ?? true,
-        shop: { updateEnabled: shop.updateEnabled, ratio: shop.ratio, salesLimit: shop.salesLimit },
-        product: { syncMode: p.syncMode, reserved: p.reserved, onHand: onHand.get(p.id) ?? 0, isSet: p.isSet },
-        group: rules,
-        listing: l ? { managed: l.managed, manualFigure: l.manualFigure } : null,
-        components: components.get(p.id) ?? [],
-      });
-      if (figure === null) continue;
-      if (!opts.all && l && l.lastResult === "ok" && l.lastSentFigure === figure) continue;
-      due.push({
-        productId: p.id,
-        masterCode: p.masterCode,
-        mallCode: mallCodeOf(shop.kind, p.masterCode, l?.mallCode),
-        quantity: figure,
-        ref: l?.mallRef ?? null,
-        expected: l?.lastSentFigure ?? null,
-      });
-    }
+  const due = await planPush(env, db, shop, { all: opts.all });
+  if (due.length === 0) {
+    if (shop.status !== "ok") await settleStatus(db, shop, null);
+    return [];
   }
-  if (due.length === 0) return [];
-
   return guarded(db, shop, async () => {
     const ctx = await mallContext(env, db, shop);
-    let results: PushResult[];
-    try {
-      results = await adapter.pushStock(
-        ctx,
-        due.map(({ mallCode, quantity, ref, expected }) => ({ mallCode, quantity, ref, expected })),
-      );
-    } catch (err) {
-      // The whole call failed: every item stays 未反映 with the error, and the attempt is logged.
-      const e = err instanceof MallError ? err : new MallError("transient", String(err));
-      results = due.map((d) => ({ mallCode: d.mallCode, ok: false, error: { errorClass: e.errorClass, message: e.message } }));
-      await record(db, shop, due, results);
-      throw e;
+    const final = new Map<number, PushOutcome>();
+    let round = await sendRound(db, shop, ctx, adapter, due, 1, final);
+
+    let stale = round.filter(({ r }) => !r.ok && r.error?.code === CAS_STALE);
+    if (stale.length) {
+      if (shop.importEnabled) await pullShop(env, db, shop).catch(() => undefined);
+      const again = await planPush(env, db, shop, { productIds: stale.map(({ item }) => item.productId) });
+      round = again.length ? await sendRound(db, shop, ctx, adapter, again, 2, final) : [];
+      stale = round.filter(({ r }) => !r.ok && r.error?.code === CAS_STALE && typeof r.observed === "number");
+      if (stale.length) {
+        const forced = stale.map(({ item, r }) => ({ ...item, expected: r.observed as number }));
+        const last = await sendRound(db, shop, ctx, adapter, forced, 3, final);
+        for (const { item, r } of last.filter(({ r }) => r.ok)) {
+          const was = stale.find((s) => s.item.productId === item.productId)!;
+          await operationInsert(db, shop.accountId, {
+            actor: "system",
+            action: "shop.drift_corrected",
+            target: item.masterCode,
+            before: { shopId: shop.id, mallShowed: was.r.observed, kuraExpected: was.item.expected },
+            after: { figure: item.quantity, note: r.ok ? "モールの在庫数が Kura の想定と異なったため、Kura の在庫数で上書きしました" : null },
+          }).run();
+          console.warn(JSON.stringify({ msg: "mall figure drifted; Kura's figure pushed", shopId: shop.id, masterCode: item.masterCode, mallShowed: was.r.observed, expected: was.item.expected, sent: item.quantity }));
+        }
+      }
     }
-    if (adapter.acceptsUnknownCodes) results = await catchUnknownCodes(ctx, adapter, due, results);
-    return record(db, shop, due, results);
+    const outcomes = [...final.values()];
+    const failed = outcomes.filter((o) => !o.ok);
+    await settleStatus(db, shop, failed.length ? `${failed[failed.length - 1].mallCode}: ${failed[failed.length - 1].error}` : null, outcomes.some((o) => o.ok) ? { lastPushAt: Date.now() } : {});
+    return outcomes;
   });
 }
 
-/**
- * Rakuten and Yahoo accept a figure for a code they do not know and silently drop it. A code's
- * first push is read back; one the mall does not know becomes an item error (未登録コード) so the
- * merchant sees it instead of believing the shop is in step.
- */
-async function catchUnknownCodes(
-  ctx: MallContext<unknown>,
-  adapter: MallAdapter<unknown>,
-  due: (PushItem & { productId: number; masterCode: string })[],
-  results: PushResult[],
-): Promise<PushResult[]> {
-  const firsts = due.filter((d, i) => results[i].ok && (d.expected === null || d.expected === undefined)).map((d) => d.mallCode);
-  if (firsts.length === 0) return results;
-  const known = new Map<string, number | null>();
-  for (let i = 0; i < firsts.length; i += adapter.limits.readBatch) {
-    for (const r of await adapter.readStock(ctx, firsts.slice(i, i + adapter.limits.readBatch))) known.set(r.mallCode, r.quantity);
+/** One call to the mall and its record. A whole-call failure is logged per item, then thrown. */
+async function sendRound(db: Db, shop: Shop, ctx: MallContext<unknown>, adapter: MallAdapter<unknown>, due: DueItem[], attempt: number, final: Map<number, PushOutcome>) {
+  let results: PushResult[];
+  try {
+    results = await adapter.pushStock(
+      ctx,
+      due.map(({ mallCode, quantity, ref, expected }) => ({ mallCode, quantity, ref, expected })),
+    );
+  } catch (err) {
+    // The whole call failed: every item stays 未反映 with the error, and the attempt is logged.
+    const e = err instanceof MallError ? err : new MallError("transient", String(err));
+    await recordRound(db, shop, due, due.map((d) => ({ mallCode: d.mallCode, ok: false, error: { errorClass: e.errorClass, message: e.message } })), attempt);
+    throw e;
   }
-  return results.map((r, i) =>
-    r.ok && known.has(due[i].mallCode) && known.get(due[i].mallCode) === null
-      ? { ...r, ok: false, error: { errorClass: "item", message: `未登録コード: ${due[i].mallCode} はモールに存在しません (code unknown to the mall)` } }
-      : r,
-  );
-}
-
-async function record(db: Db, shop: Shop, due: (PushItem & { productId: number; masterCode: string })[], results: PushResult[]): Promise<PushOutcome[]> {
-  const at = Date.now();
-  const outcomes = due.map((item, i) => ({ item, r: results[i] }));
-  await recordSent(
-    db,
-    shop.accountId,
-    shop.id,
-    outcomes.map(({ item, r }) => ({ productId: item.productId, figure: item.quantity, ok: r.ok, result: r.ok ? "ok" : (r.error?.message ?? "error"), mallRef: r.ref ?? null })),
-    at,
-  );
-  const logRows: MallUpdateRow[] = outcomes.map(({ item, r }) => ({
-    shopId: shop.id,
-    productId: item.productId,
-    masterCode: item.masterCode,
-    mallCode: item.mallCode,
-    figure: item.quantity,
-    result: r.ok ? "ok" : (r.error?.message ?? "error"),
-    errorClass: r.ok ? null : (r.error?.errorClass ?? "item"),
-    attempt: 1,
-  }));
-  await recordMallUpdates(db, shop.accountId, logRows, at);
-  if (outcomes.some(({ r }) => r.ok)) await updateShop(db, shop.accountId, shop.id, { lastPushAt: at, status: "ok", lastError: null });
-  return outcomes.map(({ item, r }) => ({
-    masterCode: item.masterCode,
-    mallCode: item.mallCode,
-    figure: item.quantity,
-    ok: r.ok,
-    ...(r.ok ? {} : { error: r.error?.message ?? "error", errorClass: r.error?.errorClass ?? "item" }),
-  }));
+  if (adapter.acceptsUnknownCodes) results = await catchUnknownCodes(ctx, adapter, due, results);
+  const outcomes = await recordRound(db, shop, due, results, attempt);
+  due.forEach((d, i) => final.set(d.productId, outcomes[i]));
+  return due.map((item, i) => ({ item, r: results[i] }));
 }

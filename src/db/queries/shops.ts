@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { listings, products, shops } from "../schema";
 
@@ -88,6 +88,22 @@ export async function productsWithListing(db: Db, accountId: number, shopId: num
     .all();
 }
 
+/** The given products with this shop's listing (if any). */
+export async function productsWithListingByIds(db: Db, accountId: number, shopId: number, ids: number[]) {
+  const out: Awaited<ReturnType<typeof productsWithListing>> = [];
+  for (let i = 0; i < ids.length; i += 90) {
+    out.push(
+      ...(await db
+        .select({ product: products, listing: listings })
+        .from(products)
+        .leftJoin(listings, and(eq(listings.productId, products.id), eq(listings.shopId, shopId)))
+        .where(and(eq(products.accountId, accountId), inArray(products.id, ids.slice(i, i + 90))))
+        .all()),
+    );
+  }
+  return out;
+}
+
 export interface SentResult {
   productId: number;
   figure: number;
@@ -96,23 +112,90 @@ export interface SentResult {
   mallRef: Record<string, string> | null;
 }
 
-/** Records pushed figures on the listings (creating rows for products 対象 by default). */
+/**
+ * Records pushed figures on the listings (creating rows for products 対象 by default). An accepted
+ * figure is what the mall shows from now on (mall_figure); a refused one changes neither.
+ */
 export async function recordSent(db: Db, accountId: number, shopId: number, rows: SentResult[], at: number) {
   for (let i = 0; i < rows.length; i += 500) {
     const part = rows.slice(i, i + 500).map((r) => ({ p: r.productId, f: r.figure, ok: r.ok ? 1 : 0, res: r.result, ref: r.mallRef ? JSON.stringify(r.mallRef) : null }));
     // One JSON parameter per statement: far below D1's bound-parameter limit.
     await db.run(sql`
-      INSERT INTO listings (account_id, product_id, shop_id, managed, last_sent_figure, last_sent_at, last_result, mall_ref, updated_at)
+      INSERT INTO listings (account_id, product_id, shop_id, managed, last_sent_figure, last_sent_at, mall_figure, last_result, mall_ref, updated_at)
       SELECT ${accountId}, json_extract(value, '$.p'), ${shopId}, 1,
              CASE WHEN json_extract(value, '$.ok') = 1 THEN json_extract(value, '$.f') END,
              CASE WHEN json_extract(value, '$.ok') = 1 THEN ${at} END,
+             CASE WHEN json_extract(value, '$.ok') = 1 THEN json_extract(value, '$.f') END,
              json_extract(value, '$.res'), json_extract(value, '$.ref'), ${at}
       FROM json_each(${JSON.stringify(part)}) WHERE true
       ON CONFLICT (product_id, shop_id) DO UPDATE SET
         last_sent_figure = CASE WHEN excluded.last_result = 'ok' THEN excluded.last_sent_figure ELSE listings.last_sent_figure END,
         last_sent_at = CASE WHEN excluded.last_result = 'ok' THEN excluded.last_sent_at ELSE listings.last_sent_at END,
+        mall_figure = CASE WHEN excluded.last_result = 'ok' THEN excluded.mall_figure ELSE listings.mall_figure END,
         last_result = excluded.last_result,
         mall_ref = COALESCE(excluded.mall_ref, listings.mall_ref),
         updated_at = excluded.updated_at`);
   }
+}
+
+/** One of the shop's own order lines that moved stock: `units` < 0 for a sale, > 0 for a restock. */
+export interface OwnSale {
+  productId: number;
+  units: number;
+  /** When it happened on the mall (epoch ms). */
+  at: number;
+}
+
+/**
+ * Every mall lowers its own figure the moment a customer buys there (and raises it when an order
+ * is cancelled with restock), so what the mall shows drifts from what Kura last sent. Each line
+ * taken in moves the listing's mall_figure by its units — but only if it happened after the last
+ * accepted push: an earlier sale was overwritten by that push's absolute figure. A line whose time
+ * is unclear is left out, which errs towards a push (the mall shows at most what Kura believes).
+ */
+export async function noteOwnSales(db: Db, accountId: number, shopId: number, lines: OwnSale[]) {
+  const moved = lines.filter((l) => l.units !== 0);
+  for (let i = 0; i < moved.length; i += 500) {
+    const part = JSON.stringify(moved.slice(i, i + 500).map((l) => ({ p: l.productId, u: l.units, at: l.at })));
+    await db.run(sql`
+      UPDATE listings SET mall_figure = mall_figure + COALESCE((
+        SELECT SUM(json_extract(value, '$.u')) FROM json_each(${part})
+        WHERE json_extract(value, '$.p') = listings.product_id AND json_extract(value, '$.at') > listings.last_sent_at), 0)
+      WHERE account_id = ${accountId} AND shop_id = ${shopId} AND mall_figure IS NOT NULL
+        AND product_id IN (SELECT json_extract(value, '$.p') FROM json_each(${part}))`);
+  }
+}
+
+/** Per shop: how many 対象 listings' last push failed (item errors the merchant must see). */
+export async function failingListingCounts(db: Db, accountId: number, shopIds: number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>(shopIds.map((id) => [id, 0]));
+  if (shopIds.length === 0) return out;
+  const rows = await db
+    .select({ shopId: listings.shopId, n: count() })
+    .from(listings)
+    .where(
+      and(
+        eq(listings.accountId, accountId),
+        inArray(listings.shopId, shopIds),
+        eq(listings.managed, true),
+        sql`${listings.lastResult} IS NOT NULL AND ${listings.lastResult} <> 'ok'`,
+      ),
+    )
+    .groupBy(listings.shopId)
+    .all();
+  for (const r of rows) out.set(r.shopId, r.n);
+  return out;
+}
+
+export type ShopHealth = "ok" | "error" | "stopped";
+export const HEALTH_LABEL: Record<ShopHealth, string> = { ok: "正常", error: "一時エラー", stopped: "停止中" };
+
+/**
+ * What the shop's status line says: 停止中 when stopped, 一時エラー when the last call failed or any
+ * listing's last push failed, 正常 only when everything went through.
+ */
+export function shopHealth(s: Pick<Shop, "status">, failingListings: number): ShopHealth {
+  if (s.status === "stopped") return "stopped";
+  if (s.status === "retrying" || failingListings > 0) return "error";
+  return "ok";
 }
