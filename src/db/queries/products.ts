@@ -154,7 +154,7 @@ export async function listProducts(db: Db, accountId: number, q: ProductQuery): 
   if (q.status === "negative") conds.push(sql`${products.isSet} = 0 AND ${onHand} < 0`);
   if (q.status === "low") conds.push(sql`${products.isSet} = 0 AND ${products.lowStockThreshold} IS NOT NULL AND ${onHand} <= ${products.lowStockThreshold}`);
   if (q.status === "error") {
-    conds.push(sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1 AND l.last_result IS NOT NULL AND l.last_result <> 'ok')`);
+    conds.push(sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1 AND l.last_result IS NOT NULL AND l.last_result NOT IN ('ok', 'recheck'))`);
   }
   if (q.status === "unsynced") {
     conds.push(

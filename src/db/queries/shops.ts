@@ -147,20 +147,33 @@ export interface OwnSale {
 }
 
 /**
+ * How long before its response a push may have been applied by the mall, plus the mall's order
+ * times being whole seconds: a line in this window may have come before or after the push.
+ */
+const UNSURE_MS = 6_000;
+
+/**
  * Every mall lowers its own figure the moment a customer buys there (and raises it when an order
  * is cancelled with restock), so what the mall shows drifts from what Kura last sent. Each line
- * taken in moves the listing's mall_figure by its units — but only if it happened after the last
- * accepted push: an earlier sale was overwritten by that push's absolute figure. A line whose time
- * is unclear is left out, which errs towards a push (the mall shows at most what Kura believes).
+ * taken in moves the listing's mall_figure by its units if it happened after the last accepted
+ * push; one clearly before it was overwritten by that push's absolute figure and changes nothing.
+ * A line too close to the push to tell is counted and the listing is marked 'recheck', so the
+ * next push sends Kura's figure whatever the mall shows (an absolute figure is always right).
  */
 export async function noteOwnSales(db: Db, accountId: number, shopId: number, lines: OwnSale[]) {
   const moved = lines.filter((l) => l.units !== 0);
   for (let i = 0; i < moved.length; i += 500) {
     const part = JSON.stringify(moved.slice(i, i + 500).map((l) => ({ p: l.productId, u: l.units, at: l.at })));
     await db.run(sql`
-      UPDATE listings SET mall_figure = mall_figure + COALESCE((
-        SELECT SUM(json_extract(value, '$.u')) FROM json_each(${part})
-        WHERE json_extract(value, '$.p') = listings.product_id AND json_extract(value, '$.at') > listings.last_sent_at), 0)
+      UPDATE listings SET
+        mall_figure = mall_figure + COALESCE((
+          SELECT SUM(json_extract(value, '$.u')) FROM json_each(${part})
+          WHERE json_extract(value, '$.p') = listings.product_id AND json_extract(value, '$.at') > listings.last_sent_at - ${UNSURE_MS}), 0),
+        last_result = CASE WHEN last_result = 'ok' AND EXISTS (
+          SELECT 1 FROM json_each(${part})
+          WHERE json_extract(value, '$.p') = listings.product_id
+            AND json_extract(value, '$.at') > listings.last_sent_at - ${UNSURE_MS} AND json_extract(value, '$.at') <= listings.last_sent_at)
+          THEN 'recheck' ELSE last_result END
       WHERE account_id = ${accountId} AND shop_id = ${shopId} AND mall_figure IS NOT NULL
         AND product_id IN (SELECT json_extract(value, '$.p') FROM json_each(${part}))`);
   }
@@ -178,7 +191,7 @@ export async function failingListingCounts(db: Db, accountId: number, shopIds: n
         eq(listings.accountId, accountId),
         inArray(listings.shopId, shopIds),
         eq(listings.managed, true),
-        sql`${listings.lastResult} IS NOT NULL AND ${listings.lastResult} <> 'ok'`,
+        sql`${listings.lastResult} IS NOT NULL AND ${listings.lastResult} NOT IN ('ok', 'recheck')`,
       ),
     )
     .groupBy(listings.shopId)

@@ -1,0 +1,162 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SimKind } from "../../sim/index";
+import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { useMallSim } from "../helpers/mall-sim";
+
+// Every mall lowers its own figure the moment a customer buys there. Kura must push whenever its
+// figure differs from what the mall shows now — not from what it last sent — or a mall whose
+// sale did not move Kura's figure drifts to 0, and Shopify's compare-and-swap fails for good.
+
+const sim = useMallSim();
+
+const MALL_CODE: Record<SimKind, { code: string; override?: string }> = {
+  rakuten: { code: "cap-1:normal-inventory" },
+  yahoo: { code: "CAP-1" },
+  amazon: { code: "CAP-1" },
+  shopify: { code: "CAP-1" },
+  base: { code: "7001", override: "7001" },
+};
+
+/** A call that the mall may answer with "wait" (Shopify's cost bucket): honour the hint, as the engine does. */
+async function patiently(call: () => Promise<{ status: number; json: any }>) {
+  for (let i = 0; ; i++) {
+    const r = await call();
+    if (r.status !== 503 || i === 3) return r;
+    await new Promise((res) => setTimeout(res, (r.json.retryAfterSec ?? 1) * 1000));
+  }
+}
+
+async function shopOn(c: Client, kind: SimKind, extra: Record<string, unknown> = {}) {
+  await sim.control(kind, "POST", "/reset");
+  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind), ...extra });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json as { id: number };
+}
+
+async function mallShows(kind: SimKind, code: string): Promise<number | undefined> {
+  const items = (await sim.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[];
+  return items.find((i) => i.code === code)?.quantity;
+}
+
+describe.each(Object.keys(MALL_CODE) as SimKind[])("販売制限 on a %s shop", (kind) => {
+  it("a sale on the mall under a cap ends with the mall back at the cap", async () => {
+    const c = await newAccount();
+    const shop = await shopOn(c, kind, { salesLimit: 10 });
+    const p = await product(c, "CAP-1", { onHand: 50 });
+    await drain(c.accountId, p.group.id);
+    const { code, override } = MALL_CODE[kind];
+    if (override) await c.put(`/products/CAP-1/shops/${shop.id}`, { managed: true, mallCode: override });
+    await sim.control(kind, "POST", "/listings", { items: [{ code, quantity: 0 }] });
+
+    expect((await patiently(() => c.post(`/shops/${shop.id}/push`))).json).toMatchObject({ sent: 1, failed: 0 });
+    expect(await mallShows(kind, code)).toBe(10);
+
+    await sim.control(kind, "POST", "/orders", { lines: [{ code, quantity: 1 }] });
+    expect(await mallShows(kind, code)).toBe(9);
+    expect((await patiently(() => c.post(`/shops/${shop.id}/pull`))).json.counts.applied).toBe(1);
+    expect((await c.get("/products/CAP-1")).json.onHand).toBe(49);
+
+    // Kura's figure is still the cap (10); the mall shows 9: it must be sent again.
+    const pushed = await patiently(() => c.post(`/shops/${shop.id}/push`));
+    expect(pushed.json, JSON.stringify(pushed.json)).toMatchObject({ sent: 1, failed: 0, items: [{ figure: 10, ok: true }] });
+    expect(await mallShows(kind, code)).toBe(10);
+    // And once in step, nothing more is sent.
+    expect((await patiently(() => c.post(`/shops/${shop.id}/push`))).json).toMatchObject({ sent: 0 });
+  });
+});
+
+describe("Shopify's compare-and-swap follows the mall's own sales", () => {
+  async function setup(onHand: number) {
+    const c = await newAccount();
+    const shop = await shopOn(c, "shopify");
+    const p = await product(c, "CAP-1", { onHand });
+    await drain(c.accountId, p.group.id);
+    await sim.control("shopify", "POST", "/listings", { items: [{ code: "CAP-1", quantity: 0 }] });
+    expect((await patiently(() => c.post(`/shops/${shop.id}/push`))).json).toMatchObject({ sent: 1, failed: 0 });
+    expect(await mallShows("shopify", "CAP-1")).toBe(onHand);
+    return { c, shop };
+  }
+  const push = (c: Client, shopId: number) => patiently(() => c.post(`/shops/${shopId}/push`));
+  const pull = (c: Client, shopId: number) => patiently(() => c.post(`/shops/${shopId}/pull`));
+
+  it("a Shopify sale taken in, then a POS sale: Shopify shows Kura's figure", async () => {
+    const { c, shop } = await setup(20);
+    await sim.control("shopify", "POST", "/orders", { lines: [{ code: "CAP-1", quantity: 2 }] });
+    expect((await pull(c, shop.id)).json.counts.applied).toBe(1);
+    await sale(c, "pos-shibuya", "P-1", [{ lineId: "1", code: "CAP-1", quantity: 1 }]);
+    const r = await push(c, shop.id);
+    expect(r.json, JSON.stringify(r.json)).toMatchObject({ sent: 1, failed: 0, items: [{ figure: 17, ok: true }] });
+    expect(await mallShows("shopify", "CAP-1")).toBe(17);
+    expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("ok");
+  });
+
+  it("the same with a Shopify cancel in between", async () => {
+    const { c, shop } = await setup(20);
+    const order = await sim.control("shopify", "POST", "/orders", { lines: [{ code: "CAP-1", quantity: 3 }] });
+    expect((await pull(c, shop.id)).json.counts.applied).toBe(1);
+    await sim.control("shopify", "POST", `/orders/${order.orderId}/cancel`);
+    expect(await mallShows("shopify", "CAP-1")).toBe(20);
+    expect((await pull(c, shop.id)).json.counts.applied).toBe(1);
+    await sale(c, "pos-shibuya", "P-2", [{ lineId: "1", code: "CAP-1", quantity: 1 }]);
+    const r = await push(c, shop.id);
+    expect(r.json, JSON.stringify(r.json)).toMatchObject({ sent: 1, failed: 0, items: [{ figure: 19, ok: true }] });
+    expect(await mallShows("shopify", "CAP-1")).toBe(19);
+  });
+
+  it("a Shopify sale not yet taken in makes the swap fail once: Kura takes the order in and sends the right figure", async () => {
+    const { c, shop } = await setup(20);
+    await sim.control("shopify", "POST", "/orders", { lines: [{ code: "CAP-1", quantity: 2 }] });
+    await sale(c, "pos-shibuya", "P-3", [{ lineId: "1", code: "CAP-1", quantity: 1 }]);
+    const r = await push(c, shop.id);
+    expect(r.json, JSON.stringify(r.json)).toMatchObject({ failed: 0, items: [{ figure: 17, ok: true }] });
+    expect((await c.get("/products/CAP-1")).json.onHand).toBe(17);
+    expect(await mallShows("shopify", "CAP-1")).toBe(17);
+  });
+
+  it("a figure edited in Shopify's admin: Kura's figure wins against the figure read back, and the difference is logged", async () => {
+    const { c, shop } = await setup(20);
+    await sim.control("shopify", "POST", "/listings", { items: [{ code: "CAP-1", quantity: 25 }] });
+    await sale(c, "pos-shibuya", "P-4", [{ lineId: "1", code: "CAP-1", quantity: 1 }]);
+    const r = await push(c, shop.id);
+    expect(r.json, JSON.stringify(r.json)).toMatchObject({ failed: 0, items: [{ figure: 19, ok: true }] });
+    expect(await mallShows("shopify", "CAP-1")).toBe(19);
+    const drift = await env.DB.prepare("SELECT before, after FROM operation_log WHERE account_id = ? AND action = 'shop.drift_corrected'")
+      .bind(c.accountId)
+      .all<{ before: string; after: string }>();
+    expect(drift.results.map((d) => JSON.parse(d.before))).toEqual([{ shopId: shop.id, mallShowed: 25, kuraExpected: 20 }]);
+    expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("ok");
+  });
+});
+
+describe("fresh figures and honest status", () => {
+  it("a push right after creating a product sends its stock, not the projection's 0", async () => {
+    const c = await newAccount();
+    const shop = await shopOn(c, "rakuten");
+    await sim.control("rakuten", "POST", "/listings", { items: [{ code: "new-1:normal-inventory", quantity: 0 }] });
+    await product(c, "NEW-1", { onHand: 50 });
+    const r = await c.post(`/shops/${shop.id}/push`);
+    expect(r.json).toMatchObject({ sent: 1, items: [{ figure: 50, ok: true }] });
+    expect(await mallShows("rakuten", "new-1:normal-inventory")).toBe(50);
+  });
+
+  it("a shop whose items fail says 一時エラー with the count and the last error, and 正常 again once they go through", async () => {
+    const c = await newAccount();
+    const shop = await shopOn(c, "rakuten");
+    await sim.control("rakuten", "POST", "/listings", { items: [{ code: "fine-1:normal-inventory", quantity: 0 }] });
+    const p = await product(c, "FINE-1", { onHand: 3 });
+    await product(c, "GHOST-1", { onHand: 3 });
+    await drain(c.accountId, p.group.id);
+    expect((await patiently(() => c.post(`/shops/${shop.id}/push`))).json).toMatchObject({ sent: 1, failed: 1 });
+    const bad = (await c.get(`/shops/${shop.id}`)).json;
+    expect(bad.status).toBe("retrying");
+    expect(bad.lastError).toContain("1 件");
+    expect(bad.lastError).toContain("ghost-1");
+    // Registered on the mall: the next push goes through and the shop is 正常.
+    await sim.control("rakuten", "POST", "/listings", { items: [{ code: "ghost-1:normal-inventory", quantity: 0 }] });
+    const again = await patiently(() => c.post(`/shops/${shop.id}/push`));
+    expect(again.json, JSON.stringify(again.json)).toMatchObject({ sent: 1, failed: 0 });
+    const good = (await c.get(`/shops/${shop.id}`)).json;
+    expect(good).toMatchObject({ status: "ok", lastError: null });
+  });
+});
