@@ -1,7 +1,12 @@
 // Keeps the demo alive, talking only to loopback: customers order on the simulated malls (now and
 // then one cancels), a physical shop (実店舗 POS) reports sales through the API, the warehouse
 // restocks what runs low, and the scheduled sync runs as the platform's cron would.
+import { existsSync } from "node:fs";
 import { DEMO_PRODUCTS, DEMO_SET, demoMallCode } from "./seed.mjs";
+
+// `touch .demo-paused` stops new orders, POS sales and cancels (the scheduled sync keeps running),
+// so the shops can be seen to settle in step with Kura; remove the file to resume.
+export const PAUSE_FILE = ".demo-paused";
 
 const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 // wrangler dev does not fire cron triggers by itself; this stands in for Cloudflare's scheduler.
@@ -21,6 +26,7 @@ export function startDemoTraffic({ base, token, simBaseUrl, shops, intervalMs = 
     fetch(`${simBaseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }).then((r) => r.json().catch(() => null));
 
   const tick = async () => {
+    if (existsSync(PAUSE_FILE)) return;
     n++;
     try {
       if (n % 4 === 0) {

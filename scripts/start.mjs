@@ -74,6 +74,7 @@ console.log(`
     Demo shops (on the simulator):
 ${shopLines}
     Orders arrive on the simulated malls every few seconds; Kura takes them
-    in and pushes stock back on each scheduled run. Ctrl-C stops everything.
+    in and pushes stock back on each scheduled run. \`touch .demo-paused\`
+    pauses the orders (rm it to resume). Ctrl-C stops everything.
   └──────────────────────────────────────────────────────────────┘
 `);
