@@ -33,6 +33,7 @@ export default defineConfig(async () => {
             // 32 bytes, base64: a test-only AES-256 key.
             CREDENTIALS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             SESSION_SECRET: "test-session-secret-0123456789abcdef",
+            AMAZON_LWA_URL: "https://sim.test/amazon/auth/o2/token", // LWA of the in-process Amazon simulator
           },
           compatibilityFlags: ["service_binding_extra_handlers"],
           queueConsumers: {

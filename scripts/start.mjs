@@ -35,7 +35,7 @@ process.on("SIGTERM", stop);
 children.push(spawn("npx", ["tsx", "sim/server.ts"], { env: { ...env, SIM_PORT: String(SIM_PORT) }, stdio: ["ignore", "inherit", "inherit"] }));
 const dev = spawn(
   "npx",
-  ["wrangler", "dev", "--local", "--log-level", process.env.KURA_LOG_LEVEL ?? "info", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false"],
+  ["wrangler", "dev", "--local", "--log-level", process.env.KURA_LOG_LEVEL ?? "info", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false", "--var", `AMAZON_LWA_URL:http://127.0.0.1:${SIM_PORT}/amazon/auth/o2/token`],
   { env, stdio: ["ignore", "inherit", "inherit"] },
 );
 children.push(dev);

@@ -13,6 +13,7 @@ declare namespace Cloudflare {
 		CREDENTIALS_KEY: string;
 		OPERATOR_TOKEN: string;
 		SESSION_SECRET: string;
+		AMAZON_LWA_URL: "https://api.amazon.com/auth/o2/token";
 		STOCK: DurableObjectNamespace<import("./index").StockGroup>;
 	}
 }
@@ -21,5 +22,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL">> {}
 }

@@ -40,7 +40,11 @@ export function guard(
   if (exp <= state.now()) return spError(c, 403, "Unauthorized", DENIED, "The access token you provided has expired.");
   if (!state.roles[role]) return spError(c, 403, "Unauthorized", DENIED, "The application is not authorized for this operation (missing role).");
   if (sellerId !== undefined && sellerId !== state.sellerId) return spError(c, 403, "Unauthorized", DENIED, "");
-  if (!state.takeToken(op)) return spError(c, 429, "QuotaExceeded", "You exceeded your quota for the requested resource.");
+  if (!state.takeToken(op)) {
+    // Over the usage plan: Amazon's ErrorList body, and the plan's rate echoed as on every answer.
+    c.header("x-amzn-RateLimit-Limit", String(PLANS[op][0]));
+    return spError(c, 429, "QuotaExceeded", "You exceeded your quota for the requested resource.");
+  }
   return null;
 }
 

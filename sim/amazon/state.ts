@@ -1,3 +1,5 @@
+import { type BucketState, tryTake } from "../../src/malls/token-bucket";
+
 // In-memory Amazon seller account for the simulator: listings, orders, feeds, LWA tokens,
 // usage-plan buckets, injected faults and a log of calls / request bodies for tests.
 
@@ -95,7 +97,7 @@ export class AmazonSimState {
   requests: { op: string; body: unknown }[] = [];
   /** searchOrders response bodies, for spec checks. */
   orderResponses: unknown[] = [];
-  private buckets = new Map<SimOperation, { tokens: number; at: number }>();
+  private buckets = new Map<SimOperation, BucketState>();
   private seq = 0;
 
   constructor(readonly now: () => number) {}
@@ -195,17 +197,15 @@ export class AmazonSimState {
 
   // ---- API-side helpers ----
 
-  /** Token bucket per operation (sim clock); false = over the usage plan (429). */
+  /**
+   * Token bucket per operation (sim clock), as Amazon enforces a usage plan: `rate` requests/s
+   * refill up to `burst`; a request finding no whole token is refused (429) and takes nothing.
+   */
   takeToken(op: SimOperation): boolean {
     const [rate, burst] = PLANS[op];
-    const now = this.now();
-    const b = this.buckets.get(op) ?? { tokens: burst, at: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * rate);
-    b.at = now;
-    this.buckets.set(op, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    const r = tryTake(this.buckets.get(op), { rate, burst }, this.now());
+    this.buckets.set(op, r.state);
+    return r.ok;
   }
 
   issueToken(): { token: string; expiresIn: number } {

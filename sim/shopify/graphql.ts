@@ -22,7 +22,9 @@ export function graphqlRoutes(state: ShopifySimState): Hono {
     if (!SUPPORTED_VERSIONS.includes(c.req.param("version"))) return done(c.json({ errors: "Not Found" }, 404));
 
     const fault = state.takeFault();
-    if (fault) {
+    // "lost": the request is carried out, but its answer never reaches the caller (504).
+    const lose = fault?.type === "lost";
+    if (fault && !lose) {
       const res = await applyFault(c, state, fault);
       if (res) return done(res);
     }
@@ -91,6 +93,7 @@ export function graphqlRoutes(state: ShopifySimState): Hono {
     const out: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) out.errors = result.errors.map(gqlError);
     out.extensions = { cost: costExt(state, cost, cost) };
+    if (lose) return done(c.text("Gateway Timeout", 504));
     return done(c.json(out));
   });
   return app;
@@ -110,8 +113,13 @@ function costExt(state: ShopifySimState, requested: number, actual: number | nul
 
 async function applyFault(c: Context, state: ShopifySimState, fault: { type: string; delayMs?: number }): Promise<Response | undefined> {
   switch (fault.type) {
-    case "5xx":
+    case "5xx": {
+      // [verify] A mutation that failed on Shopify's side leaves its idempotency key spent:
+      // the same key again answers IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED ("retry with a new key").
+      const key = await idempotencyKeyOf(c);
+      if (key !== undefined) state.failedKeys.add(key);
       return c.text("Service Unavailable", 503);
+    }
     case "429":
       c.header("Retry-After", "2");
       return c.json(
@@ -139,4 +147,27 @@ function waitOrAbort(signal: AbortSignal | undefined, ms: number): Promise<void>
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
   });
+}
+
+/** The @idempotent(key:) of the request's mutation, if it has one (literal or variable). */
+async function idempotencyKeyOf(c: Context): Promise<string | undefined> {
+  try {
+    const body = (await c.req.raw.clone().json()) as { query?: string; variables?: Record<string, unknown> };
+    if (typeof body.query !== "string") return undefined;
+    for (const def of parse(body.query).definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION || def.operation !== "mutation") continue;
+      for (const sel of def.selectionSet.selections) {
+        const arg = sel.kind === Kind.FIELD ? sel.directives?.find((d) => d.name.value === "idempotent")?.arguments?.find((a) => a.name.value === "key") : undefined;
+        if (!arg) continue;
+        if (arg.value.kind === Kind.STRING) return arg.value.value;
+        if (arg.value.kind === Kind.VARIABLE) {
+          const v = body.variables?.[arg.value.name.value];
+          return typeof v === "string" ? v : undefined;
+        }
+      }
+    }
+  } catch {
+    // not JSON / not GraphQL: no key to remember
+  }
+  return undefined;
 }

@@ -33,6 +33,12 @@ export function inventorySetQuantities(input: Record<string, unknown>, ctx: SimC
       extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
     });
   }
+  if (st.failedKeys.has(key)) {
+    return payload(null, [{ code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", field: null, message: "A previous request with this idempotency key failed. Retry with a new idempotency key." }]);
+  }
+  // A key names one request: the same key with the same parameters is answered with the stored
+  // outcome of the first request, which is NOT carried out again (even if the figures have moved
+  // since); the same key with other parameters is refused.
   const fingerprint = JSON.stringify(input);
   const seen = st.idempotency.get(key);
   if (seen) {

@@ -1,7 +1,11 @@
 // In-memory Shopify shop: locations, variants with inventory levels, orders, OAuth tokens, the
 // cost bucket, faults and a call log. Ids are numeric; the API shows them as gid://shopify/…
 
-export type FaultType = "5xx" | "429" | "timeout" | "slow" | "expired" | "auth";
+/**
+ * The uniform faults, plus "lost" (tests set it on the state directly; the uniform control API
+ * knows only the shared ones): the request is carried out but its answer is lost (504).
+ */
+export type FaultType = "5xx" | "429" | "timeout" | "slow" | "expired" | "auth" | "lost";
 export type Plan = "standard" | "advanced" | "plus";
 
 /** Restore rates from the rate-limit doc; bucket = 20 s of restore [verify bucket size]. */
@@ -65,7 +69,10 @@ export class ShopifySimState {
   orders: SimOrder[] = [];
   accessTokens = new Map<string, AccessToken>();
   refreshTokens = new Map<string, RefreshToken>();
+  /** Answers stored per @idempotent key: the same key and parameters are answered from here. */
   idempotency = new Map<string, { fingerprint: string; result: unknown }>();
+  /** Keys whose request failed (5xx): reusing one answers IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED. */
+  failedKeys = new Set<string>();
   bucket = { available: 0, at: 0 };
   faults: Fault[] = [];
   calls: SimCall[] = [];
@@ -90,6 +97,7 @@ export class ShopifySimState {
     this.accessTokens = new Map([[SIM_DEMO_TOKEN, { expiresAt: null, scopes: DEFAULT_SCOPES, expiring: false, used: false }]]);
     this.refreshTokens = new Map();
     this.idempotency = new Map();
+    this.failedKeys = new Set();
     this.bucket = { available: PLANS[this.plan].maximumAvailable, at: this.now() };
     this.faults = [];
     this.calls = [];

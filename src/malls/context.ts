@@ -23,6 +23,8 @@ export async function mallContext(env: Env, db: Db, shop: Shop): Promise<MallCon
     credentials,
     baseUrl: shop.baseUrl ?? adapter.defaultBaseUrl,
     fetch: (input, init) => fetch(input, init),
+    // Deployment-wide, never per shop: a shop's baseUrl must not decide where its secrets go.
+    authUrl: shop.kind === "amazon" ? env.AMAZON_LWA_URL || undefined : undefined,
     saveCredentials: async (next) => {
       const sealed = await sealCredentials(env, shop, next);
       await db

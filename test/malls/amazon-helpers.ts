@@ -3,20 +3,31 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { expect } from "vitest";
 import { type AmazonCredentials, amazonAdapter } from "../../src/malls/amazon";
+import { resetAmazonPacing } from "../../src/malls/amazon/pacing";
 import { MallError, type MallContext } from "../../src/malls/types";
 import { createAmazonSim, demoCredentials } from "../../sim/amazon";
 import { fetchVia } from "../helpers/sim-fetch";
 
 export const BASE = "https://sim.test/amazon";
+/** Where the tests' deployment finds LWA (vitest.config.ts binds AMAZON_LWA_URL to the same). */
+export const LWA_URL = `${BASE}/auth/o2/token`;
 
-/** A fresh simulator mounted at /amazon and an adapter context routed into it. */
-export function setup(opts: { now?: () => number; credentials?: Partial<AmazonCredentials> } = {}) {
+/**
+ * A fresh simulator mounted at /amazon and an adapter context routed into it. A fresh simulated
+ * seller has full usage-plan buckets, so the adapter's buckets (per isolate) start full too.
+ * `sleep`: how the adapter waits (e.g. advancing a fake clock).
+ */
+export function setup(
+  opts: { now?: () => number; sleep?: (ms: number) => Promise<void>; credentials?: Partial<AmazonCredentials>; baseUrl?: string } = {},
+) {
+  resetAmazonPacing();
   const sim = createAmazonSim({ now: opts.now });
   const outer = new Hono().route("/amazon", sim.app);
   const saved: AmazonCredentials[] = [];
   const ctx: MallContext<AmazonCredentials> = {
     credentials: amazonAdapter.credentialsSchema.parse({ ...demoCredentials, ...opts.credentials }),
-    baseUrl: BASE,
+    baseUrl: opts.baseUrl ?? BASE,
+    authUrl: LWA_URL,
     fetch: fetchVia(outer),
     // Like the engine: persist, and hand the stored credentials to the next call.
     saveCredentials: async (next) => {
@@ -24,6 +35,7 @@ export function setup(opts: { now?: () => number; credentials?: Partial<AmazonCr
       ctx.credentials = next;
     },
     now: opts.now,
+    sleep: opts.sleep,
   };
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await outer.request(`/amazon${path}`, {

@@ -1,7 +1,10 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { amazonAdapter } from "../../src/malls/amazon";
 import { buildFeedDocument } from "../../src/malls/amazon/feed";
+import { USAGE_PLANS } from "../../src/malls/amazon/pacing";
 import { demoCredentials } from "../../sim/amazon";
+import { PLANS as SIM_PLANS } from "../../sim/amazon/state";
 import { expectRequestsMatchSpecs, expectValid, setup, specs } from "./amazon-helpers";
 
 // Kura's requests and the simulator's answers, checked against Amazon's own models
@@ -15,6 +18,22 @@ describe("amazon against the SP-API models", () => {
     const doc = buildFeedDocument("S", [{ mallCode: "A", quantity: 1 }]);
     expect(v.feedDocument.validate({ ...doc, messages: [{ ...doc.messages[0], attributes: {} }] }).valid).toBe(false);
     expect(v.searchOrdersResponse.validate({ orders: [{ orderId: "1" }] }).valid).toBe(false);
+  });
+
+  it("the adapter's and the simulator's usage plans (rate, burst) are the models' own tables", () => {
+    // Each operation's description carries "| Rate (requests per second) | Burst |" and one row.
+    const documented = new Map<string, { rate: number; burst: number }>();
+    for (const doc of Object.values(env.SPEC_AMAZON) as { paths?: Record<string, Record<string, { operationId?: string; description?: string }>> }[]) {
+      for (const ops of Object.values(doc.paths ?? {})) {
+        for (const op of Object.values(ops)) {
+          const m = op?.operationId && /\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|/.exec(op.description ?? "");
+          if (m) documented.set(op.operationId!, { rate: Number(m[1]), burst: Number(m[2]) });
+        }
+      }
+    }
+    expect(documented.size).toBeGreaterThan(10);
+    for (const [op, plan] of Object.entries(USAGE_PLANS)) expect({ op, ...plan }).toEqual({ op, ...documented.get(op) });
+    for (const [op, [rate, burst]] of Object.entries(SIM_PLANS)) expect({ op, rate, burst }).toEqual({ op, ...documented.get(op) });
   });
 
   it("every body the adapter sends (PATCH, feed document, createFeedDocument, createFeed) validates", async () => {

@@ -31,6 +31,8 @@ export function setupShopify(creds: Partial<ShopifyCredentials> = {}, opts: { pl
       ctx.credentials = next;
     },
     now: clock.now,
+    // The adapter's waits (a resend's back-off) pass on the fake clock, not in real time.
+    sleep: async (ms: number) => clock.advance(ms),
     timeoutMs: 2000,
   };
   const control = async (method: string, path: string, body?: unknown) => {

@@ -115,6 +115,39 @@ describe("simulator GraphQL endpoint", () => {
     expect(r3.json.data.inventorySetQuantities.userErrors[0].code).toBe("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
   });
 
+  it("a reused idempotency key is answered from the stored result and NOT carried out again", async () => {
+    const s = setupShopify();
+    s.sim.state.setListings([{ code: "A", quantity: 9 }]);
+    const id = s.sim.state.variants[0].inventoryItemId;
+    const set5 = { name: "available", reason: "correction", quantities: [{ ...row(id), quantity: 5 }] };
+    const first = await gql(s, setDoc, { input: set5, idempotencyKey: "k-replay" });
+    expect(first.json.data.inventorySetQuantities.userErrors).toEqual([]);
+    await s.control("POST", "/__sim/orders", { lines: [{ code: "A", quantity: 2 }] }); // Shopify now shows 3
+    const again = await gql(s, setDoc, { input: set5, idempotencyKey: "k-replay" });
+    // The first answer, word for word (same adjustment group), and the sale is not overwritten.
+    expect(again.json.data.inventorySetQuantities).toEqual(first.json.data.inventorySetQuantities);
+    expect((await s.control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 3 }]);
+    // A new key is a new request: carried out.
+    await gql(s, setDoc, { input: set5, idempotencyKey: "k-new" });
+    expect((await s.control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 5 }]);
+  });
+
+  it("a key whose request failed (5xx) answers IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED and changes nothing", async () => {
+    const s = setupShopify();
+    s.sim.state.setListings([{ code: "A", quantity: 9 }]);
+    const input1 = { name: "available", reason: "correction", quantities: [{ ...row(s.sim.state.variants[0].inventoryItemId), quantity: 1 }] };
+    s.sim.state.addFault("5xx");
+    const failed = await s.ctx.fetch("https://sim.test/shopify/admin/api/2026-07/graphql.json", {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Shopify-Access-Token": SIM_DEMO_TOKEN },
+      body: JSON.stringify({ query: setDoc, variables: { input: input1, idempotencyKey: "k-failed" } }),
+    });
+    expect(failed.status).toBe(503);
+    const r = await gql(s, setDoc, { input: input1, idempotencyKey: "k-failed" });
+    expect(r.json.data.inventorySetQuantities.userErrors.map((e: { code: string }) => e.code)).toEqual(["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED"]);
+    expect((await s.control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 9 }]);
+  });
+
   it("reports the query cost and refuses a query over 1,000 points", async () => {
     const s = setupShopify();
     const ok = await gql(s, "{ shop { name } }");

@@ -73,16 +73,84 @@ describe("pushStock", () => {
     expect(r).toMatchObject({ ok: true });
   });
 
-  it("the same batch re-sent is answered from the idempotency key, not applied twice", async () => {
+  it("5 → 4 → 5 → 4, each against the previous figure, leaves Shopify at 4 (one key per request)", async () => {
+    const { sim, ctx, control } = setupShopify();
+    sim.state.setListings([{ code: "A", quantity: 0 }]);
+    let ref: Record<string, string> | undefined;
+    let previous = 0;
+    for (const quantity of [5, 4, 5, 4]) {
+      const [r] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity, expected: previous, ref }]);
+      expect(r).toMatchObject({ ok: true });
+      expect((await control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity }]);
+      ({ ref } = r);
+      previous = quantity;
+    }
+    const keys = setCalls(sim).map((c) => c.idempotencyKey);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(4);
+  });
+
+  it("the same figures pushed twice are two requests with two keys", async () => {
     const { sim, ctx, control } = setupShopify();
     sim.state.setListings([{ code: "A", quantity: 10 }]);
-    const item = { mallCode: "A", quantity: 6, expected: 10 };
-    const [ref] = await adapter.pushStock(ctx, [item]);
-    const [again] = await adapter.pushStock(ctx, [{ ...item, ref: ref.ref }]);
+    const [first] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 6 }]);
+    await control("POST", "/__sim/orders", { lines: [{ code: "A", quantity: 1 }] }); // Shopify: 5
+    const [again] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 6, ref: first.ref }]);
     expect(again.ok).toBe(true);
-    const calls = setCalls(sim);
-    expect(calls[0].idempotencyKey).toBe(calls[1].idempotencyKey);
+    const [k1, k2] = setCalls(sim).map((c) => c.idempotencyKey);
+    expect(k1).not.toBe(k2);
     expect((await control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 6 }]);
+  });
+
+  it("an attempt whose answer was lost is resent under the same key and not carried out twice", async () => {
+    const { sim, ctx, control, clock } = setupShopify();
+    sim.state.setListings([{ code: "A", quantity: 10 }]);
+    const [first] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 8 }]);
+    sim.state.addFault("lost"); // Shopify sets 6, the answer never arrives
+    // While Kura waits to resend, a buyer takes one: Shopify shows 5.
+    ctx.sleep = async (ms) => {
+      clock.advance(ms);
+      await control("POST", "/__sim/orders", { lines: [{ code: "A", quantity: 1 }] });
+    };
+    const [r] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 6, ref: first.ref }]);
+    expect(r).toMatchObject({ ok: true });
+    const calls = setCalls(sim).slice(1);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].idempotencyKey).toBe(calls[0].idempotencyKey);
+    // Answered from the first request: the sale is not overwritten by a second "set 6".
+    expect((await control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 5 }]);
+  });
+
+  it("a failed attempt (5xx, then IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED) goes again under a new key", async () => {
+    const { sim, ctx, control } = setupShopify();
+    sim.state.setListings([{ code: "A", quantity: 10 }]);
+    const [first] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 8 }]);
+    sim.state.addFault("5xx");
+    const [r] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 3, expected: 8, ref: first.ref }]);
+    expect(r).toMatchObject({ ok: true });
+    // The 503 is answered before GraphQL reads the document; its resend and the new attempt are logged.
+    const keys = setCalls(sim).slice(1).map((c) => c.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(sim.state.failedKeys.has(keys[0])).toBe(true); // the resend carried the failed request's key
+    expect(keys[1]).not.toBe(keys[0]); // Shopify: "retry with a new idempotency key"
+    expect((await control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 3 }]);
+  });
+
+  it("CHANGE_FROM_QUANTITY_STALE reports the figure Shopify showed as `observed`", async () => {
+    const { sim, ctx, control } = setupShopify();
+    sim.state.setListings([{ code: "A", quantity: 10 }, { code: "B", quantity: 10 }]);
+    await control("POST", "/__sim/orders", { lines: [{ code: "A", quantity: 3 }] }); // Shopify: 7
+    const [a, b] = await adapter.pushStock(ctx, [
+      { mallCode: "A", quantity: 8, expected: 10 },
+      { mallCode: "B", quantity: 6, expected: 10 },
+    ]);
+    expect(a).toMatchObject({ ok: false, observed: 7, error: { errorClass: "item", code: "CHANGE_FROM_QUANTITY_STALE" } });
+    expect(b.ok).toBe(true);
+    expect(b).not.toHaveProperty("observed");
+    // Pushed again against the observed figure, it goes through.
+    const [again] = await adapter.pushStock(ctx, [{ mallCode: "A", quantity: 8, expected: a.observed, ref: a.ref }]);
+    expect(again.ok).toBe(true);
+    expect((await control("GET", "/__sim/listings")).json.items).toEqual([{ code: "A", quantity: 8 }, { code: "B", quantity: 6 }]);
   });
 
   it("unknown, duplicated and untracked SKUs are item errors; the others go through", async () => {

@@ -1,27 +1,21 @@
 import type { z } from "zod";
 import { MallError, type MallContext } from "../types";
 import type { AmazonCredentials } from "./credentials";
+import { budgetFor, type Operation, type Pacer } from "./pacing";
 import { errorListSchema, lwaErrorSchema, lwaTokenSchema } from "./schemas";
 
 export const AMAZON_BASE_URL = "https://sellingpartnerapi-fe.amazon.com";
-const LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token";
+/** Login with Amazon; a deployment points elsewhere through the Worker var AMAZON_LWA_URL (ctx.authUrl). */
+export const LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token";
 /** Refresh the access token this long before Amazon's stated expiry. */
 const TOKEN_MARGIN_MS = 60_000;
-/** The pacer never sleeps longer than this; beyond it the mall's 429 decides (→ `rate`). */
-const MAX_PACE_WAIT_MS = 5_000;
+/**
+ * The pacer waits at most this long for a slot; a bucket further off than that (searchOrders,
+ * createFeed: minutes) fails the call at once as `rate`, without spending a request on a 429.
+ */
+export const MAX_PACE_WAIT_MS = 5_000;
 
-/** Default usage plans (requests/s, burst) from the API models; the live rate may be higher. */
-export const USAGE_PLANS = {
-  patchListingsItem: { rate: 5, burst: 5 },
-  getListingsItem: { rate: 5, burst: 10 },
-  searchListingsItems: { rate: 5, burst: 5 },
-  searchOrders: { rate: 0.0056, burst: 20 },
-  createFeedDocument: { rate: 0.5, burst: 15 },
-  createFeed: { rate: 0.0083, burst: 15 },
-  getFeed: { rate: 2, burst: 15 },
-  getFeedDocument: { rate: 0.0222, burst: 10 },
-} as const;
-export type Operation = keyof typeof USAGE_PLANS;
+export { USAGE_PLANS, type Operation } from "./pacing";
 
 export interface ApiResult {
   status: number;
@@ -42,21 +36,20 @@ export function parseBody<T>(schema: z.ZodType<T>, json: unknown, what: string):
   return parsed.data;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * One adapter call's conversation with Amazon: holds the current credentials (the LWA access
  * token is refreshed on demand and handed to `saveCredentials` before first use) and paces
- * requests per operation so a batch stays inside the usage plan instead of collecting 429s.
+ * requests with a token bucket per operation (pacing.ts) so a batch stays inside the usage plan
+ * instead of collecting 429s. The buckets belong to the seller, not to the call: consecutive
+ * pushStock / fetchOrders calls in one isolate draw on the same ones.
  */
 export class AmazonSession {
   private creds: AmazonCredentials;
-  /** GCRA theoretical arrival time per operation (real clock: pacing is physical time). */
-  private tat = new Map<Operation, number>();
-  private liveRate = new Map<Operation, number>();
+  private readonly pacer: Pacer;
 
   constructor(readonly ctx: MallContext<AmazonCredentials>) {
     this.creds = ctx.credentials;
+    this.pacer = budgetFor(`${ctx.baseUrl}|${ctx.credentials.clientId}|${ctx.credentials.sellerId}`);
   }
 
   get sellerId(): string {
@@ -67,6 +60,10 @@ export class AmazonSession {
   }
   now(): number {
     return this.ctx.now?.() ?? Date.now();
+  }
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return this.ctx.sleep ? this.ctx.sleep(ms) : new Promise((r) => setTimeout(r, ms));
   }
 
   /** Outbound HTTP with the per-request timeout; network failure and timeout → `transient`. */
@@ -91,10 +88,9 @@ export class AmazonSession {
     if (!force && c.accessToken && (c.accessTokenExpiresAt ?? 0) - TOKEN_MARGIN_MS > this.now()) {
       return c.accessToken;
     }
-    // The LWA endpoint lives on its own host; a non-default base (simulator, proxy) serves it
-    // under the same base at the same path.
-    const url = this.ctx.baseUrl === AMAZON_BASE_URL ? LWA_TOKEN_URL : this.ctx.baseUrl + "/auth/o2/token";
-    const res = await this.send(url, {
+    // LWA lives on its own host, set per deployment (AMAZON_LWA_URL): a shop's baseUrl (a
+    // sandbox, a fixed-IP egress proxy) moves the SP-API calls only, never where secrets go.
+    const res = await this.send(this.ctx.authUrl || LWA_TOKEN_URL, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" },
       body: new URLSearchParams({
@@ -138,7 +134,6 @@ export class AmazonSession {
     path: string,
     opts: { query?: Record<string, string | undefined>; body?: unknown } = {},
   ): Promise<ApiResult> {
-    await this.pace(op);
     let qs = "";
     if (opts.query) {
       const q = new URLSearchParams();
@@ -146,6 +141,7 @@ export class AmazonSession {
       qs = "?" + q.toString();
     }
     for (let attempt = 0; ; attempt++) {
+      await this.pace(op); // every request counts against the bucket, a retry too
       const token = await this.accessToken(attempt > 0);
       const headers: Record<string, string> = {
         "x-amz-access-token": token,
@@ -158,7 +154,7 @@ export class AmazonSession {
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       });
-      this.learnRate(op, res.headers.get("x-amzn-RateLimit-Limit"));
+      this.pacer.learnRate(op, res.headers.get("x-amzn-RateLimit-Limit"));
       const json = await readJson(res);
       const requestId = res.headers.get("x-amzn-RequestId");
       const err = firstError(json);
@@ -171,6 +167,7 @@ export class AmazonSession {
         });
       }
       if (res.status === 429) {
+        this.pacer.refused(op, this.now());
         throw new MallError("rate", `Amazon のリクエスト上限に達しました (${op})${ref}`, {
           status: 429,
           code: err?.code ?? "QuotaExceeded",
@@ -189,27 +186,29 @@ export class AmazonSession {
 
   /** Seconds until the usage plan grants the operation one more request. */
   retryAfterSec(op: Operation): number {
-    return Math.min(600, Math.max(1, Math.ceil(1 / this.rateOf(op))));
+    return Math.min(600, Math.max(1, Math.ceil(1 / this.pacer.plan(op).rate)));
   }
 
-  private rateOf(op: Operation): number {
-    return this.liveRate.get(op) ?? USAGE_PLANS[op].rate;
+  /** True when a request of `op` would go within the pacer's longest wait. */
+  canCallSoon(op: Operation): boolean {
+    return this.pacer.wait(op, this.now()) <= MAX_PACE_WAIT_MS;
   }
 
-  // The live plan is echoed in x-amzn-RateLimit-Limit; trust it over the defaults.
-  private learnRate(op: Operation, header: string | null) {
-    const rate = header ? Number.parseFloat(header) : Number.NaN;
-    if (Number.isFinite(rate) && rate > 0) this.liveRate.set(op, rate);
-  }
-
+  /**
+   * Waits for the operation's next slot in its token bucket (rate, burst). A slot further off
+   * than MAX_PACE_WAIT_MS is not reserved: the call fails as `rate` with that wait as its hint.
+   */
   private async pace(op: Operation) {
-    // 10% slack: clocks on both sides are coarse, and arriving a hair early is a 429.
-    const interval = 1100 / this.rateOf(op);
-    const now = Date.now();
-    const tat = Math.max(this.tat.get(op) ?? now, now);
-    const wait = tat - now - (USAGE_PLANS[op].burst - 1) * interval;
-    if (wait > 0 && wait <= MAX_PACE_WAIT_MS) await sleep(wait);
-    this.tat.set(op, tat + interval);
+    const now = this.now();
+    const wait = this.pacer.reserve(op, now, MAX_PACE_WAIT_MS);
+    if (wait === null) {
+      const sec = Math.max(1, Math.ceil(this.pacer.wait(op, now) / 1000));
+      throw new MallError("rate", `Amazon の利用上限 (${op}) に達しています。${sec} 秒後に再試行してください`, {
+        code: "PACING",
+        retryAfterSec: sec,
+      });
+    }
+    await this.sleep(wait);
   }
 }
 

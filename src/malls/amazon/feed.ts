@@ -28,8 +28,6 @@ const POLL_DELAYS_MS = [0, 300, 700];
  */
 const OFFER_ONLY_PRODUCT_TYPE = "PRODUCT";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function unexpected(op: string, r: ApiResult): MallError {
   const err = firstError(r.json);
   return new MallError("transient", `Amazon ${op} が失敗しました (HTTP ${r.status} ${err?.code ?? ""} ${err?.message ?? ""})`.trim(), {
@@ -89,12 +87,18 @@ async function submitFeed(s: AmazonSession, items: PushItem[]): Promise<PushResu
   const { feedId } = parseBody(createFeedResponseSchema, created.json, "createFeed");
 
   let feed: z.infer<typeof feedSchema> | null = null;
-  for (const delay of POLL_DELAYS_MS) {
-    if (delay) await sleep(delay);
-    const r = await s.call("getFeed", "GET", `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`);
-    if (r.status !== 200) throw unexpected("getFeed", r);
-    feed = parseBody(feedSchema, r.json, "getFeed");
-    if (!["IN_QUEUE", "IN_PROGRESS"].includes(feed.processingStatus)) break;
+  try {
+    for (const delay of POLL_DELAYS_MS) {
+      if (delay) await s.sleep(delay);
+      const r = await s.call("getFeed", "GET", `/feeds/2021-06-30/feeds/${encodeURIComponent(feedId)}`);
+      if (r.status !== 200) throw unexpected("getFeed", r);
+      feed = parseBody(feedSchema, r.json, "getFeed");
+      if (!["IN_QUEUE", "IN_PROGRESS"].includes(feed.processingStatus)) break;
+    }
+  } catch (e) {
+    // The feed is submitted: out of getFeed quota is no reason to fail it (and send it again).
+    if (!(e instanceof MallError && e.errorClass === "rate")) throw e;
+    feed = null;
   }
   const ok = (item: PushItem): PushResult => ({
     mallCode: item.mallCode,
@@ -109,7 +113,10 @@ async function submitFeed(s: AmazonSession, items: PushItem[]): Promise<PushResu
   }
   if (!feed.resultFeedDocumentId) return accepted();
 
-  const issues = await readReport(s, feed.resultFeedDocumentId);
+  const issues = await readReport(s, feed.resultFeedDocumentId).catch((e: unknown) => {
+    if (e instanceof MallError && e.errorClass === "rate") return null;
+    throw e;
+  });
   if (!issues) return accepted();
   return items.map((item, i) => {
     const err = issues.find((x) => x.messageId === i + 1 && x.severity === "ERROR");
@@ -120,6 +127,9 @@ async function submitFeed(s: AmazonSession, items: PushItem[]): Promise<PushResu
 
 /** The processing report's issues, or null when it cannot be read (results stay "accepted"). */
 async function readReport(s: AmazonSession, documentId: string) {
+  // getFeedDocument refills once per 45 s (burst 10): when its bucket is dry the report waits
+  // for a later look; the feed itself went through.
+  if (!s.canCallSoon("getFeedDocument")) return null;
   const r = await s.call("getFeedDocument", "GET", `/feeds/2021-06-30/documents/${encodeURIComponent(documentId)}`);
   if (r.status !== 200) return null;
   const doc = feedDocumentSchema.safeParse(r.json);

@@ -26,6 +26,10 @@ export class ShopifySession {
     return this.ctx.now?.() ?? Date.now();
   }
 
+  sleep(ms: number): Promise<void> {
+    return this.ctx.sleep ? this.ctx.sleep(ms) : new Promise((r) => setTimeout(r, ms));
+  }
+
   private async refresh(): Promise<void> {
     this.creds = await refreshCredentials(this.ctx, this.creds);
     this.refreshed = true;

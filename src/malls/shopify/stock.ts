@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { MallError, type MallContext, type PushItem, type PushResult, type StockReading } from "../types";
 import { ShopifySession } from "./client";
 import type { ShopifyCredentials } from "./credentials";
@@ -11,8 +12,12 @@ type Ctx = MallContext<ShopifyCredentials>;
 export const MAX_ROWS = 250;
 /** Retries of one batch after per-row userErrors removed the rejected rows. */
 const MAX_ATTEMPTS = 4;
-/** A push repeated inside this window reuses its idempotency key (a retry, not a new request). */
-const IDEMPOTENCY_WINDOW_MS = 10 * 60_000;
+/**
+ * Resends of one attempt, under the same idempotency key, after its answer was lost (timeout,
+ * network, 5xx) or Shopify was still working on it (IDEMPOTENCY_CONCURRENT_REQUEST).
+ */
+const SAME_KEY_RESENDS = 1;
+const RESEND_DELAY_MS = 1_000;
 /** Codes after which a cached ref is re-resolved from the SKU once. */
 const STALE_REF_CODES = new Set(["INVALID_INVENTORY_ITEM", "ITEM_NOT_STOCKED_AT_LOCATION"]);
 
@@ -87,12 +92,14 @@ class Results {
   ok(r: Row) {
     this.list[r.idx] = { mallCode: r.code, ok: true, ref: { inventoryItemId: r.inventoryItemId, locationId: this.locationId } };
   }
-  fail(r: Pick<Row, "idx" | "code"> & Partial<Row>, code: string | null, message: string) {
+  /** `observed`: what Shopify showed when it refused a compare-and-swap (null: could not read it). */
+  fail(r: Pick<Row, "idx" | "code"> & Partial<Row>, code: string | null, message: string, observed?: number | null) {
     this.list[r.idx] = {
       mallCode: r.code,
       ok: false,
       error: { errorClass: "item", message, code: code ?? undefined },
       ...(r.inventoryItemId ? { ref: { inventoryItemId: r.inventoryItemId, locationId: this.locationId } } : {}),
+      ...(observed !== undefined ? { observed } : {}),
     };
   }
 }
@@ -117,15 +124,13 @@ function rowIndex(field: string[] | null): number | undefined {
 }
 
 /**
- * Deterministic key: the same batch re-sent within the window (an engine retry after a lost
- * answer) is the same request to Shopify; the same figures sent later are a new request.
+ * A key names one logical request (Shopify, "Implementing idempotency"): one attempt of one batch
+ * of one pushStock call. Only that attempt's own resends reuse it. Never derive it from the
+ * figures: 5 → 4 → 5 → 4 would send the second "4" under the first one's key, and Shopify would
+ * answer it from the first one without applying it.
  */
-async function idempotencyKey(input: unknown, now: number, salt: number): Promise<string> {
-  const text = JSON.stringify([input, Math.floor(now / IDEMPOTENCY_WINDOW_MS), salt]);
-  const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))]
-    .map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
 }
 
 /**
@@ -137,7 +142,6 @@ async function idempotencyKey(input: unknown, now: number, salt: number): Promis
 async function setBatch(s: ShopifySession, rows: Row[], locationId: string, done: Results): Promise<Row[]> {
   const staleRefs: Row[] = [];
   let pending = rows;
-  let salt = 0;
   for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
     const quantities = pending.map((r) => ({
       inventoryItemId: r.inventoryItemId,
@@ -146,11 +150,11 @@ async function setBatch(s: ShopifySession, rows: Row[], locationId: string, done
       // Mandatory from 2026-04: explicit null skips the compare-and-swap.
       changeFromQuantity: r.expected,
     }));
-    const key = await idempotencyKey({ locationId, quantities }, s.now(), salt);
+    // Each attempt is a new request (its rows differ from the last one's, or Shopify asked for a
+    // new key), so it gets a key of its own.
+    const key = newIdempotencyKey();
     const input = { name: "available", reason: "correction", referenceDocumentUri: `gid://kura/InventorySync/${key}`, quantities };
-    const data = await s.gql(SET_QUANTITIES_DOC, { input, idempotencyKey: key }, setQuantitiesData);
-    const payload = data.inventorySetQuantities;
-    if (!payload) throw new MallError("transient", "Shopify: inventorySetQuantities が結果を返しませんでした");
+    const payload = await sendAttempt(s, input, key);
     if (payload.userErrors.length === 0) {
       pending.forEach((r) => done.ok(r));
       return staleRefs;
@@ -159,9 +163,10 @@ async function setBatch(s: ShopifySession, rows: Row[], locationId: string, done
     if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST")) {
       throw new MallError("transient", "Shopify: 同じ在庫更新が処理中です", { code: "IDEMPOTENCY_CONCURRENT_REQUEST", retryAfterSec: 2 });
     }
-    if (codes.includes("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED")) {
-      salt++; // Shopify: retry with a new key
-      continue;
+    if (codes.includes("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED")) continue; // Shopify: retry with a new key
+    if (codes.includes("IDEMPOTENCY_KEY_PARAMETER_MISMATCH")) {
+      // Cannot happen with one fresh key per attempt; should it, the batch is not known to be applied.
+      throw new MallError("transient", "Shopify: 冪等キーが別の要求に使われています", { code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" });
     }
     const failed = new Map<number, SetUserError>();
     let general: SetUserError | undefined;
@@ -186,6 +191,35 @@ async function setBatch(s: ShopifySession, rows: Row[], locationId: string, done
   return staleRefs;
 }
 
+type SetPayload = NonNullable<z.infer<typeof setQuantitiesData>["inventorySetQuantities"]>;
+
+/**
+ * One attempt: the mutation under its key, resent under the SAME key when the answer was lost
+ * (timeout, network, 5xx — Shopify may have applied it; the key makes it answer from that instead
+ * of applying again) or when Shopify was still working on it (IDEMPOTENCY_CONCURRENT_REQUEST).
+ */
+async function sendAttempt(s: ShopifySession, input: Record<string, unknown>, key: string): Promise<SetPayload> {
+  for (let resend = 0; ; resend++) {
+    let payload: SetPayload | null;
+    try {
+      payload = (await s.gql(SET_QUANTITIES_DOC, { input, idempotencyKey: key }, setQuantitiesData)).inventorySetQuantities;
+    } catch (e) {
+      if (e instanceof MallError && e.errorClass === "transient" && resend < SAME_KEY_RESENDS) {
+        await s.sleep(RESEND_DELAY_MS);
+        continue;
+      }
+      throw e;
+    }
+    if (!payload) throw new MallError("transient", "Shopify: inventorySetQuantities が結果を返しませんでした");
+    const concurrent = payload.userErrors.some((e) => e.code === "IDEMPOTENCY_CONCURRENT_REQUEST");
+    if (concurrent && resend < SAME_KEY_RESENDS) {
+      await s.sleep(RESEND_DELAY_MS);
+      continue;
+    }
+    return payload;
+  }
+}
+
 /**
  * CHANGE_FROM_QUANTITY_STALE is the oversell guard: Shopify's figure moved since Kura last saw it
  * (usually a sale not yet taken in). The push is NOT forced; the item fails with the current figure
@@ -207,7 +241,7 @@ async function reportRejected(
     if (ue.code === "CHANGE_FROM_QUANTITY_STALE") {
       const cur = current.get(r.inventoryItemId);
       if (cur === r.quantity) done.ok(r);
-      else done.fail(r, ue.code, `Shopify の在庫が想定 (${r.expected}) と異なります (現在 ${cur ?? "不明"})`);
+      else done.fail(r, ue.code, `Shopify の在庫が想定 (${r.expected}) と異なります (現在 ${cur ?? "不明"})`, cur ?? null);
       continue;
     }
     done.fail(r, ue.code, `Shopify: ${ue.message}`);
