@@ -9,6 +9,9 @@ import { type BucketPlan, type BucketState, drain, reserve, waitMs } from "../to
 // serving the same seller at the same time, starts from a full bucket Amazon may not agree with;
 // a 429 then drains ours. A per-shop budget that survives restarts belongs to the sync engine.
 
+/** Tokens of the burst we never count on (see Pacer.plan). */
+const SLACK_TOKENS = 1;
+
 /** Default usage plans (requests/s, burst) from the API models; the live rate may differ. */
 export const USAGE_PLANS = {
   // Listings Items 2021-08-01
@@ -59,8 +62,13 @@ export function resetAmazonPacing(): void {
 export class Pacer {
   constructor(private readonly b: Budget) {}
 
+  /**
+   * The plan we pace by: Amazon's rate, and its burst less one token. Amazon counts a request
+   * when it arrives, we when we send it; one token of slack (1/rate seconds) absorbs the
+   * difference in latency between two requests, which otherwise earns a 429 at the edge.
+   */
   plan(op: Operation): BucketPlan {
-    return { rate: this.b.liveRate.get(op) ?? USAGE_PLANS[op].rate, burst: USAGE_PLANS[op].burst };
+    return { rate: this.b.liveRate.get(op) ?? USAGE_PLANS[op].rate, burst: Math.max(1, USAGE_PLANS[op].burst - SLACK_TOKENS) };
   }
 
   /** How long (ms) a request of `op` would have to wait at `now`, without reserving it. */
