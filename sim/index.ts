@@ -3,6 +3,7 @@ import { createAmazonSim, demoCredentials as amazonDemo } from "./amazon";
 import { createBaseSim, demoCredentials as baseDemo } from "./base";
 import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
+import { TrafficRecorder } from "./traffic";
 import { createYahooSim, demoCredentials as yahooDemo } from "./yahoo";
 
 // All five mall simulators in one app, each under /<kind>: a shop whose base URL is
@@ -17,6 +18,19 @@ export const simDemoCredentials: Record<SimKind, unknown> = {
   amazon: amazonDemo,
   shopify: shopifyDemo,
   base: baseDemo,
+};
+
+/**
+ * Each mall's documented budget for one shop (MALLS.md §9), as requests per second with a burst:
+ * the sync engine must never exceed it. Rakuten, Yahoo and BASE: about 1 a second; Shopify: its
+ * cost bucket allows more, 2 a second is what Kura plans; Amazon's PATCH: 5 a second, burst 5.
+ */
+export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number }> = {
+  rakuten: { rate: 1, burst: 1 },
+  yahoo: { rate: 1, burst: 1 },
+  amazon: { rate: 5, burst: 5 },
+  shopify: { rate: 2, burst: 2 },
+  base: { rate: 1, burst: 1 },
 };
 
 export function createMallSim(opts: { now?: () => number } = {}) {
@@ -34,6 +48,15 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     const kind = c.req.param("kind") as SimKind;
     return SIM_KINDS.includes(kind) ? c.json(simDemoCredentials[kind] as object) : c.json({ error: "unknown kind" }, 404);
   });
-  for (const kind of SIM_KINDS) app.route(`/${kind}`, sims[kind].app as unknown as Hono);
-  return { app, sims };
+  const traffic = Object.fromEntries(SIM_KINDS.map((k) => [k, new TrafficRecorder(SHOP_BUDGET[k], opts.now)])) as Record<SimKind, TrafficRecorder>;
+  for (const kind of SIM_KINDS) {
+    app.get(`/${kind}/__sim/traffic`, (c) => c.json(traffic[kind].get()));
+    app.post(`/${kind}/__sim/reset`, async (_c, next) => {
+      traffic[kind].reset();
+      await next();
+    });
+    app.use(`/${kind}/*`, traffic[kind].middleware());
+    app.route(`/${kind}`, sims[kind].app as unknown as Hono);
+  }
+  return { app, sims, traffic };
 }

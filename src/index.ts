@@ -3,6 +3,7 @@ import { schedule } from "./sync/scheduler";
 import { consume } from "./sync/queue";
 
 export { StockGroup } from "./stock/stock-group";
+export { ShopSync } from "./sync/shop-sync-object";
 
 export default {
   fetch: app.fetch,

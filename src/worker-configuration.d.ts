@@ -15,6 +15,7 @@ declare namespace Cloudflare {
 		SESSION_SECRET: string;
 		AMAZON_LWA_URL: "https://api.amazon.com/auth/o2/token";
 		STOCK: DurableObjectNamespace<import("./index").StockGroup>;
+		SHOP_SYNC: DurableObjectNamespace<import("./index").ShopSync>;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -15,14 +15,18 @@ export async function sealCredentials(env: Env, shop: { accountId: number; id: n
   return encryptJson(env.CREDENTIALS_KEY, credentialsContext(shop), credentials);
 }
 
-export async function mallContext(env: Env, db: Db, shop: Shop): Promise<MallContext<any>> {
+/**
+ * `opts.fetch` replaces the outbound fetch: the shop's ShopSync object passes one that spends
+ * the shop's rate budget before every request.
+ */
+export async function mallContext(env: Env, db: Db, shop: Shop, opts: { fetch?: typeof fetch } = {}): Promise<MallContext<any>> {
   const adapter = adapterFor(shop.kind);
   if (!shop.credentialsEnc) throw new Error(`shop ${shop.id} has no credentials`);
   const credentials = await decryptJson(env.CREDENTIALS_KEY, credentialsContext(shop), shop.credentialsEnc);
   return {
     credentials,
     baseUrl: shop.baseUrl ?? adapter.defaultBaseUrl,
-    fetch: (input, init) => fetch(input, init),
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
     // Deployment-wide, never per shop: a shop's baseUrl must not decide where its secrets go.
     authUrl: shop.kind === "amazon" ? env.AMAZON_LWA_URL || undefined : undefined,
     saveCredentials: async (next) => {

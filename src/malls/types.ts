@@ -106,7 +106,11 @@ export interface MallAdapter<C = unknown> {
   label: string; // Japanese display name, e.g. 楽天市場
   credentialsSchema: z.ZodType<C>;
   defaultBaseUrl: string;
-  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number };
+  /**
+   * The shop's budget (MALLS.md §9): rows per push call, codes per read, sustained requests per
+   * second with a burst (default: the rate), and how often its order API may be polled.
+   */
+  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number };
   testConnection(ctx: MallContext<C>): Promise<ConnectionTestResult>;
   fetchOrders(ctx: MallContext<C>, cursor: unknown): Promise<FetchOrdersResult>;
   pushStock(ctx: MallContext<C>, items: PushItem[]): Promise<PushResult[]>;

@@ -5,6 +5,7 @@ import type { MallAdapter, MallContext, PushResult } from "../malls/types";
 import type { DueItem } from "./push-plan";
 
 export interface PushOutcome {
+  productId: number;
   masterCode: string;
   mallCode: string;
   figure: number;
@@ -55,6 +56,7 @@ export async function recordRound(db: Db, shop: Shop, due: DueItem[], results: P
   }));
   await recordMallUpdates(db, shop.accountId, logRows, at);
   return outcomes.map(({ item, r }) => ({
+    productId: item.productId,
     masterCode: item.masterCode,
     mallCode: item.mallCode,
     figure: item.quantity,

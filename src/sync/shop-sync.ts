@@ -41,10 +41,23 @@ async function settleStatus(db: Db, shop: Shop, latestItemError: string | null, 
   await updateShop(db, shop.accountId, shop.id, { ...extra, status: failing === 0 ? "ok" : "retrying", lastError });
 }
 
-export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: PullCounts; lines: number }> {
+export interface SyncIo {
+  /** Outbound fetch for the mall (the ShopSync object's budgeted one). */
+  fetch?: typeof fetch;
+}
+
+export interface PullOutcome {
+  counts: PullCounts;
+  lines: number;
+  /** Products whose listing on this shop moved with the shop's own sales (due for a push). */
+  ownProducts: number[];
+}
+
+export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): Promise<PullOutcome> {
   const adapter = adapterFor(shop.kind);
   return guarded(db, shop, async () => {
-    const ctx = await mallContext(env, db, shop);
+    const ctx = await mallContext(env, db, shop, io);
+    const ownProducts = new Set<number>();
     const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
     let cursor: unknown = shop.pullCursor ? JSON.parse(shop.pullCursor) : null;
     let lines = 0;
@@ -64,6 +77,7 @@ export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: 
         // The mall already lowered (or, on a restocking cancel, raised) its own figure.
         const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: res.lines[i].at }] : []));
         await noteOwnSales(db, shop.accountId, shop.id, own);
+        for (const o of own) ownProducts.add(o.productId);
       }
       // The cursor moves only after the StockGroups accepted the lines.
       cursor = res.cursor;
@@ -71,7 +85,7 @@ export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: 
       if (!res.more) break;
     }
     if (shop.status !== "ok") await settleStatus(db, shop, null);
-    return { counts, lines };
+    return { counts, lines, ownProducts: [...ownProducts] };
   });
 }
 
@@ -82,21 +96,21 @@ export async function pullShop(env: Env, db: Db, shop: Shop): Promise<{ counts: 
  * cannot explain (edited in the mall's admin), Kura's figure wins against the figure read back
  * and the difference goes to the 操作ログ. It never becomes a permanent failure.
  */
-export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boolean } = {}): Promise<PushOutcome[]> {
+export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boolean; productIds?: number[] } & SyncIo = {}): Promise<PushOutcome[]> {
   const adapter = adapterFor(shop.kind);
-  const due = await planPush(env, db, shop, { all: opts.all });
+  const due = await planPush(env, db, shop, { all: opts.all, productIds: opts.productIds });
   if (due.length === 0) {
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return [];
   }
   return guarded(db, shop, async () => {
-    const ctx = await mallContext(env, db, shop);
+    const ctx = await mallContext(env, db, shop, { fetch: opts.fetch });
     const final = new Map<number, PushOutcome>();
     let round = await sendRound(db, shop, ctx, adapter, due, 1, final);
 
     let stale = round.filter(({ r }) => !r.ok && r.error?.code === CAS_STALE);
     if (stale.length) {
-      if (shop.importEnabled) await pullShop(env, db, shop).catch(() => undefined);
+      if (shop.importEnabled) await pullShop(env, db, shop, { fetch: opts.fetch }).catch(() => undefined);
       const again = await planPush(env, db, shop, { productIds: stale.map(({ item }) => item.productId) });
       round = again.length ? await sendRound(db, shop, ctx, adapter, again, 2, final) : [];
       stale = round.filter(({ r }) => !r.ok && r.error?.code === CAS_STALE && typeof r.observed === "number");

@@ -1,45 +1,65 @@
 import { and, eq, ne } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { getSettings } from "../db/queries/accounts";
+import { setsUsing } from "../db/queries/products";
 import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
+import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
-import { pullShop, pushShop } from "./shop-sync";
+import { shopSync, syncPull } from "./shop-sync-client";
 
 // What each queued task does. Small messages in, current state read here: a task that runs late
-// or twice still does the right thing (pull is idempotent, push sends absolute figures).
+// or twice still does the right thing (pull is idempotent, marking dirty coalesces). Consumers
+// never call a mall themselves: they hand the work to the shop's ShopSync object.
 
 export async function runTask(env: Env, t: Task): Promise<void> {
   const db = createDb(env.DB);
   if (t.kind === "stock-changed") {
-    // A figure that reached 0 is pushed at once to every shop; other changes wait for the cron.
-    if (t.soldOut.length === 0) return;
     const targets = await db
       .select({ id: shops.id })
       .from(shops)
       .where(and(eq(shops.accountId, t.accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
       .all();
-    if (targets.length) await env.PUSH_QUEUE.sendBatch(targets.map((s) => ({ body: { kind: "push", accountId: t.accountId, shopId: s.id, urgent: true } satisfies Task })));
+    if (targets.length === 0) return;
+    // A set's figure follows its components: a component that changed changes the set.
+    const sets = await setsUsing(db, t.accountId, t.productIds);
+    const soldOut = new Set(t.soldOut);
+    const ids = [...new Set([...t.productIds, ...sets.map((s) => s.setId)])];
+    const urgent = [...new Set([...t.soldOut, ...sets.filter((s) => soldOut.has(s.componentId)).map((s) => s.setId)])];
+    await Promise.all(targets.map((s) => shopSync(env, { accountId: t.accountId, shopId: s.id }).markDirty({ accountId: t.accountId, shopId: s.id }, ids, { urgent })));
     return;
   }
+  const ref = { accountId: t.accountId, shopId: t.shopId };
   const shop = await getShop(db, t.accountId, t.shopId);
   const conf = await getSettings(db, t.accountId);
   if (!shop || shop.status === "stopped" || (conf && !conf.syncEnabled)) return;
-  if (t.kind === "pull" && shop.importEnabled) await pullShop(env, db, shop);
-  if (t.kind === "push" && shop.updateEnabled) await pushShop(env, db, shop);
+  if (t.kind === "pull" && shop.importEnabled) await syncPull(env, ref);
+  // The cron's safety net: re-arm the shop's alarm at the due times it already holds.
+  if (t.kind === "push" && shop.updateEnabled) await shopSync(env, ref).wake(ref);
 }
 
-/** Every minute: one pull and one push task per active shop of every account whose 在庫連動 is on. */
-export async function dueTasks(env: Env): Promise<Task[]> {
+/** Seconds within the minute at which a shop of this kind is polled (as often as its order API allows). */
+export function pullOffsets(kind: string): number[] {
+  const every = Math.max(15, Math.min(60, adapterFor(kind).limits.pollEverySec));
+  const out: number[] = [];
+  for (let s = 0; s < 60; s += every) out.push(s);
+  return out;
+}
+
+/**
+ * Every minute, for each active shop of every account whose 在庫連動 is on: its pulls spread over
+ * the minute (delaySeconds), and one wake-up of its ShopSync.
+ */
+export async function dueTasks(env: Env): Promise<{ task: Task; delaySeconds: number }[]> {
   const db = createDb(env.DB);
   const rows = await db
-    .select({ id: shops.id, accountId: shops.accountId, importEnabled: shops.importEnabled, updateEnabled: shops.updateEnabled })
+    .select({ id: shops.id, kind: shops.kind, accountId: shops.accountId, importEnabled: shops.importEnabled, updateEnabled: shops.updateEnabled })
     .from(shops)
     .innerJoin(settings, eq(settings.accountId, shops.accountId))
     .where(and(eq(settings.syncEnabled, true), ne(shops.status, "stopped")))
     .all();
-  return rows.flatMap((s): Task[] => [
-    ...(s.importEnabled ? [{ kind: "pull" as const, accountId: s.accountId, shopId: s.id }] : []),
-    ...(s.updateEnabled ? [{ kind: "push" as const, accountId: s.accountId, shopId: s.id }] : []),
+  return rows.flatMap((s) => [
+    ...(s.importEnabled ? pullOffsets(s.kind).map((delaySeconds) => ({ task: { kind: "pull" as const, accountId: s.accountId, shopId: s.id }, delaySeconds })) : []),
+    ...(s.updateEnabled ? [{ task: { kind: "push" as const, accountId: s.accountId, shopId: s.id }, delaySeconds: 0 }] : []),
   ]);
 }

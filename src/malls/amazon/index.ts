@@ -29,7 +29,8 @@ export const amazonAdapter: MallAdapter<AmazonCredentials> = {
   credentialsSchema: amazonCredentialsSchema,
   defaultBaseUrl: AMAZON_BASE_URL,
   // pushBatch = the feed's message cap; requestsPerSecond = patchListingsItem's usage plan.
-  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5 },
+  // getOrders allows about one call a minute (rate 0.0167/s, burst 20): poll once a minute.
+  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: 60 },
   defaultMallCode: (masterCode) => masterCode,
 
   async testConnection(ctx): Promise<ConnectionTestResult> {

@@ -42,7 +42,7 @@ export const rakutenAdapter: MallAdapter<RakutenCredentials> = {
   credentialsSchema: rakutenCredentialsSchema,
   defaultBaseUrl: "https://api.rms.rakuten.co.jp",
   // bulk-upsert is the binding limit (1 request/s); bulk-get allows 5/s [doc].
-  limits: { pushBatch: PUSH_BATCH, readBatch: READ_BATCH, requestsPerSecond: 1 },
+  limits: { pushBatch: PUSH_BATCH, readBatch: READ_BATCH, requestsPerSecond: 1, pollEverySec: 15 },
   acceptsUnknownCodes: true,
   defaultMallCode,
   testConnection,

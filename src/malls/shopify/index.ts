@@ -60,7 +60,7 @@ export const shopifyAdapter: MallAdapter<ShopifyCredentials> = {
   defaultBaseUrl: DEFAULT_BASE_URL,
   // Cost-based limits (Standard: 100 points/s restore): a 250-row mutation costs ~10 points and a
   // 50-SKU lookup ~200, so a couple of calls per second stays well inside the bucket.
-  limits: { pushBatch: MAX_ROWS, readBatch: SKUS_PER_LOOKUP, requestsPerSecond: 2 },
+  limits: { pushBatch: MAX_ROWS, readBatch: SKUS_PER_LOOKUP, requestsPerSecond: 2, pollEverySec: 15 },
   defaultMallCode: (masterCode) => masterCode,
   testConnection,
   fetchOrders,

@@ -34,7 +34,7 @@ export const yahooAdapter: MallAdapter<YahooCredentials> = {
   credentialsSchema: yahooCredentialsSchema,
   defaultBaseUrl: DEFAULT_BASE_URL,
   // [verify] MALLS.md §9: assume ≤1 request/second per API per store.
-  limits: { pushBatch: STOCK_BATCH, readBatch: STOCK_BATCH, requestsPerSecond: 1 },
+  limits: { pushBatch: STOCK_BATCH, readBatch: STOCK_BATCH, requestsPerSecond: 1, pollEverySec: 15 },
   acceptsUnknownCodes: true,
 
   defaultMallCode: (masterCode) => masterCode,

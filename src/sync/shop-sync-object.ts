@@ -1,0 +1,229 @@
+import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client";
+import { getSettings } from "../db/queries/accounts";
+import { getShop, type Shop } from "../db/queries/shops";
+import { adapterFor } from "../malls/registry";
+import { MallError, type MallErrorClass } from "../malls/types";
+import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
+import { ShopSyncStore } from "./shop-sync-store";
+
+// One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
+// StockGroup is the only writer of stock (ARCHITECTURE.md §4). It keeps the shop's dirty set
+// (product → deadline), spends the shop's rate budget (a token bucket in its own storage, so it
+// survives restarts and evictions) on every request, and runs one mall conversation at a time:
+// two pushes never overlap, and an older figure never overtakes a newer one.
+
+export interface ShopRef {
+  accountId: number;
+  shopId: number;
+}
+
+export const shopSyncName = (ref: ShopRef) => `${ref.accountId}:${ref.shopId}`;
+
+/** A mall failure crosses the RPC boundary as data: a thrown MallError would lose its class. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errorClass: MallErrorClass; message: string; retryAfterSec?: number; status?: number; code?: string };
+
+async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (!(err instanceof MallError)) throw err;
+    return { ok: false, errorClass: err.errorClass, message: err.message, ...err.opts };
+  }
+}
+
+/** A change waits this long for others to join it; a sold-out figure goes at once. */
+const COALESCE_MS = 500;
+/** At most this many listings per alarm run; the rest follow in the next run. */
+const RUN_LIMIT = 2000;
+/** An item the mall refused is tried again after this, then less often. */
+const ITEM_RETRY_MS = 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+/** A request whose budget slot is further away than this is not waited for inside one call. */
+const MAX_WAIT_MS = 30_000;
+
+/**
+ * The bucket a shop's requests are paced by: the mall's documented budget (adapter limits) with
+ * slack, because the mall counts a request when it arrives and we when we send it: 90 % of the
+ * rate and one token less of burst absorb the difference in latency between two requests.
+ */
+export function budgetPlan(kind: string) {
+  const { requestsPerSecond, burst } = adapterFor(kind).limits;
+  const full = burst ?? Math.max(1, Math.floor(requestsPerSecond));
+  return { rate: requestsPerSecond * 0.9, burst: Math.max(1, full - 1) };
+}
+
+export interface ShopSyncStatus {
+  dirty: number;
+  nextDueAt: number | null;
+  lag: { samples: number; p50: number | null; p95: number | null };
+  budget: { tokens: number; rate: number; burst: number };
+}
+
+export class ShopSync extends DurableObject<Env> {
+  private readonly store: ShopSyncStore;
+  // One mall conversation at a time: every pull and push is chained behind the previous one.
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new ShopSyncStore(ctx.storage.sql);
+  }
+
+  // ---- RPC ----------------------------------------------------------------------------------
+
+  /** These products' figures may have changed: send them as soon as the budget allows. */
+  async markDirty(ref: ShopRef, productIds: number[], opts: { urgent?: number[] } = {}): Promise<void> {
+    this.remember(ref);
+    const now = Date.now();
+    const urgent = new Set(opts.urgent ?? []);
+    this.store.mark(productIds.filter((id) => !urgent.has(id)), now + COALESCE_MS, now);
+    this.store.mark([...urgent], now, now);
+    await this.arm();
+  }
+
+  /** Takes the shop's orders in (取込み); the products its own sales moved are due for a push. */
+  async pull(ref: ShopRef): Promise<Outcome<PullOutcome | null>> {
+    this.remember(ref);
+    return this.serial(() =>
+      outcome(async () => {
+        const shop = await this.shop(ref);
+        if (!shop) return null;
+        const out = await pullShop(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
+        if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
+        await this.arm();
+        return out;
+      }),
+    );
+  }
+
+  /** A push asked for by hand (`all`: every managed listing), in turn with everything else. */
+  async push(ref: ShopRef, opts: { all?: boolean } = {}): Promise<Outcome<PushOutcome[]>> {
+    this.remember(ref);
+    return this.serial(() =>
+      outcome(async () => {
+        const shop = await this.shop(ref);
+        if (!shop) return [];
+        const out = await pushShop(this.env, createDb(this.env.DB), shop, { all: opts.all, fetch: this.budgetedFetch(shop) });
+        this.settle(out, Date.now());
+        return out;
+      }),
+    );
+  }
+
+  /** Re-arms the alarm at the due times already set (the cron's safety net; cheap). */
+  async wake(ref: ShopRef): Promise<void> {
+    this.remember(ref);
+    await this.arm();
+  }
+
+  /** After the shop recovered (credentials fixed, 在庫連動 back on): everything waiting is due now. */
+  async kick(ref: ShopRef): Promise<void> {
+    this.remember(ref);
+    const now = Date.now();
+    this.store.sql.exec("UPDATE dirty SET due_at = MIN(due_at, ?), tries = 0", now);
+    await this.arm();
+  }
+
+  async status(ref: ShopRef): Promise<ShopSyncStatus> {
+    this.remember(ref);
+    const now = Date.now();
+    const plan = await this.plan(ref);
+    return { dirty: this.store.count(), nextDueAt: this.store.nextDue(), lag: this.store.lag(now), budget: { tokens: this.store.tokens(plan, now), ...plan } };
+  }
+
+  /** Product ids waiting to be sent (未反映), for listing. */
+  async pending(ref: ShopRef, limit = 1000): Promise<number[]> {
+    this.remember(ref);
+    return this.store.pending(limit);
+  }
+
+  // ---- the alarm: send what is due ----------------------------------------------------------------
+
+  async alarm() {
+    const ref = this.ref();
+    if (!ref) return;
+    await this.serial(() => this.run(ref));
+  }
+
+  private async run(ref: ShopRef) {
+    const now = Date.now();
+    const rows = this.store.due(now, RUN_LIMIT);
+    if (rows.length === 0) return this.arm();
+    const db = createDb(this.env.DB);
+    const [shop, settings] = await Promise.all([getShop(db, ref.accountId, ref.shopId), getSettings(db, ref.accountId)]);
+    // Stopped, switched off or 在庫連動 off: the work stays 未反映 until kick().
+    if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return;
+    try {
+      const out = await pushShop(this.env, db, shop, { productIds: rows.map((r) => r.product_id), fetch: this.budgetedFetch(shop) });
+      const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
+      const sent = out.filter((o) => o.ok);
+      const at = Date.now();
+      this.store.recordLag(sent.map((o) => at - (rows.find((r) => r.product_id === o.productId)?.since ?? at)), at);
+      // Sent, or already in step (nothing to send): done. Refused items wait for the next try.
+      this.store.done(rows.filter((r) => !failed.has(r.product_id)));
+      this.store.later([...failed], at + ITEM_RETRY_MS);
+      this.store.set("failures", null);
+    } catch (err) {
+      const e = err instanceof MallError ? err : new MallError("transient", String(err));
+      if (e.errorClass === "auth") return; // the shop is 停止中 now; its work stays until kick()
+      const failures = Number(this.store.get("failures") ?? 0) + 1;
+      this.store.set("failures", String(failures));
+      const wait = e.errorClass === "rate" && e.opts.retryAfterSec !== undefined ? e.opts.retryAfterSec * 1000 : Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
+      this.store.later(rows.map((r) => r.product_id), Date.now() + wait);
+      console.warn(JSON.stringify({ msg: "shop push will be retried", shop: shopSyncName(ref), errorClass: e.errorClass, retryInMs: wait, error: e.message }));
+    }
+    await this.arm();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private settle(out: PushOutcome[], at: number) {
+    const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
+    const ok = out.filter((o) => o.ok).map((o) => o.productId);
+    const rows = ok.length ? this.store.sql.exec<{ product_id: number; seq: number }>(`SELECT product_id, seq FROM dirty WHERE product_id IN (${ok.map(() => "?").join(",")})`, ...ok).toArray() : [];
+    this.store.done(rows);
+    this.store.later([...failed], at + ITEM_RETRY_MS);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async arm() {
+    const next = this.store.nextDue();
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  private remember(ref: ShopRef) {
+    if (this.store.get("ref") === null) this.store.set("ref", JSON.stringify(ref));
+  }
+
+  private ref(): ShopRef | null {
+    const raw = this.store.get("ref");
+    return raw ? (JSON.parse(raw) as ShopRef) : null;
+  }
+
+  private async shop(ref: ShopRef): Promise<Shop | undefined> {
+    return getShop(createDb(this.env.DB), ref.accountId, ref.shopId);
+  }
+
+  private async plan(ref: ShopRef) {
+    return budgetPlan((await this.shop(ref))?.kind ?? "rakuten");
+  }
+
+  /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget. */
+  private budgetedFetch(shop: Shop): typeof fetch {
+    const plan = budgetPlan(shop.kind);
+    return (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const wait = this.store.reserve(plan, Date.now(), MAX_WAIT_MS);
+      if (wait === null) throw new MallError("rate", "shop budget: no request slot within 30 s", { retryAfterSec: 30 });
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return fetch(input, init);
+    }) as typeof fetch;
+  }
+}

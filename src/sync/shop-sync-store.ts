@@ -1,0 +1,121 @@
+import { type BucketPlan, type BucketState, refill, reserve } from "../malls/token-bucket";
+
+// The ShopSync object's own SQLite: the shop's dirty set, its rate budget and its lag samples.
+// Everything here is synchronous (ctx.storage.sql), so a caller never awaits between a read and
+// the write that depends on it.
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // product → when it is due (a sold-out figure: now), since when it has been waiting (for the
+  // lag figure) and a change counter (an entry changed while its push was in flight stays).
+  `CREATE TABLE IF NOT EXISTS dirty (product_id INTEGER PRIMARY KEY, due_at INTEGER NOT NULL, since INTEGER NOT NULL,
+     seq INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0)`,
+  `CREATE INDEX IF NOT EXISTS dirty_due ON dirty (due_at)`,
+  `CREATE TABLE IF NOT EXISTS budget (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, at INTEGER NOT NULL)`,
+  // change taken in → mall accepted, in ms, for the last hour.
+  `CREATE TABLE IF NOT EXISTS lag (at INTEGER NOT NULL, ms INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS lag_at ON lag (at)`,
+];
+
+const LAG_WINDOW_MS = 3_600_000;
+
+export interface DirtyRow {
+  product_id: number;
+  due_at: number;
+  since: number;
+  seq: number;
+  tries: number;
+  [k: string]: SqlStorageValue;
+}
+
+export class ShopSyncStore {
+  constructor(readonly sql: SqlStorage) {
+    for (const s of SCHEMA) sql.exec(s);
+  }
+
+  get(key: string): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  set(key: string, value: string | null) {
+    if (value === null) this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    else this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  // ---- the dirty set ------------------------------------------------------------------------
+
+  /** Marks products due at `dueAt` (an earlier deadline wins); `since` is kept from the first mark. */
+  mark(productIds: number[], dueAt: number, now: number) {
+    for (const id of productIds) {
+      this.sql.exec(
+        `INSERT INTO dirty (product_id, due_at, since, seq) VALUES (?, ?, ?, 0)
+         ON CONFLICT(product_id) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), seq = seq + 1, tries = 0`,
+        id,
+        dueAt,
+        now,
+      );
+    }
+  }
+
+  due(now: number, limit: number): DirtyRow[] {
+    return this.sql.exec<DirtyRow>("SELECT * FROM dirty WHERE due_at <= ? ORDER BY due_at, product_id LIMIT ?", now, limit).toArray();
+  }
+
+  /** Removes entries that were sent, unless they changed again meanwhile. */
+  done(rows: Pick<DirtyRow, "product_id" | "seq">[]) {
+    for (const r of rows) this.sql.exec("DELETE FROM dirty WHERE product_id = ? AND seq = ?", r.product_id, r.seq);
+  }
+
+  /** Puts entries off until `dueAt` (an item error, a mall asking to wait), counting the tries. */
+  later(productIds: number[], dueAt: number) {
+    for (const id of productIds) this.sql.exec("UPDATE dirty SET due_at = MAX(due_at, ?), tries = tries + 1 WHERE product_id = ?", dueAt, id);
+  }
+
+  nextDue(): number | null {
+    return this.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM dirty").toArray()[0]?.t ?? null;
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dirty").toArray()[0].n;
+  }
+
+  pending(limit: number): number[] {
+    return this.sql.exec<{ product_id: number }>("SELECT product_id FROM dirty ORDER BY product_id LIMIT ?", limit).toArray().map((r) => r.product_id);
+  }
+
+  // ---- the rate budget ------------------------------------------------------------------------
+
+  private bucket(): BucketState | undefined {
+    const row = this.sql.exec<{ tokens: number; at: number }>("SELECT tokens, at FROM budget WHERE id = 1").toArray()[0];
+    return row ? { tokens: row.tokens, at: row.at } : undefined;
+  }
+
+  /**
+   * Reserves the next request slot: how long to wait before sending (the state is saved at once).
+   * A slot further away than `maxWait` is not reserved (null): the caller gives up for now.
+   */
+  reserve(plan: BucketPlan, now: number, maxWait: number): number | null {
+    const { state, wait } = reserve(this.bucket(), plan, now);
+    if (wait > maxWait) return null;
+    this.sql.exec("INSERT INTO budget (id, tokens, at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET tokens = excluded.tokens, at = excluded.at", state.tokens, state.at);
+    return wait;
+  }
+
+  /** Whole tokens available now (for status). */
+  tokens(plan: BucketPlan, now: number): number {
+    return refill(this.bucket(), plan, now).tokens;
+  }
+
+  // ---- lag ------------------------------------------------------------------------------------
+
+  recordLag(samples: number[], now: number) {
+    for (const ms of samples) this.sql.exec("INSERT INTO lag (at, ms) VALUES (?, ?)", now, Math.max(0, Math.round(ms)));
+    this.sql.exec("DELETE FROM lag WHERE at < ?", now - LAG_WINDOW_MS);
+  }
+
+  lag(now: number): { samples: number; p50: number | null; p95: number | null } {
+    const rows = this.sql.exec<{ ms: number }>("SELECT ms FROM lag WHERE at >= ? ORDER BY ms", now - LAG_WINDOW_MS).toArray().map((r) => r.ms);
+    const q = (p: number) => (rows.length ? rows[Math.min(rows.length - 1, Math.floor(p * rows.length))] : null);
+    return { samples: rows.length, p50: q(0.5), p95: q(0.95) };
+  }
+}
