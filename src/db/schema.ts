@@ -179,6 +179,10 @@ export const listings = sqliteTable(
     primaryKey({ columns: [t.productId, t.shopId] }),
     index("listings_account_shop_code_idx").on(t.accountId, t.shopId, t.mallCode),
     index("listings_shop_idx").on(t.shopId),
+    // The failing listings of a shop (its 一時エラー count) without reading the healthy ones.
+    index("listings_failing_idx")
+      .on(t.accountId, t.shopId)
+      .where(sql`managed = 1 AND last_result IS NOT NULL AND last_result NOT IN ('ok', 'recheck')`),
   ],
 );
 

@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
+import { pullOffsets } from "../../src/sync/tasks";
 import { drain, newAccount, product } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
@@ -38,21 +39,25 @@ describe("scheduled sync", () => {
     expect((await c.get("/products/SKU-9")).json.onHand).toBe(7);
   });
 
-  it("a malformed task is acknowledged, a throttled one is retried after the mall's hint", async () => {
+  it("a malformed task is acknowledged, a throttled pull is retried after the mall's hint", async () => {
     const c = await newAccount();
     await sim.control("rakuten", "POST", "/reset");
     const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: sim.credentials("rakuten"), baseUrl: sim.baseUrl("rakuten") })).json;
-    await product(c, "R-1", { onHand: 4 });
     await sim.control("rakuten", "POST", "/faults", { type: "429", times: 3 });
-    const batch = createMessageBatch("kura-push", [
+    const batch = createMessageBatch("kura-pull", [
       { id: "bad", timestamp: new Date(), attempts: 1, body: { kind: "nonsense" } },
-      { id: "push", timestamp: new Date(), attempts: 1, body: { kind: "push", accountId: c.accountId, shopId: shop.id } },
+      { id: "pull", timestamp: new Date(), attempts: 1, body: { kind: "pull", accountId: c.accountId, shopId: shop.id } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["bad"]);
-    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["push"]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["pull"]);
     expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("retrying");
+  });
+
+  it("pulls are spread across the minute as often as each mall allows (Amazon once a minute, others every 15 s)", () => {
+    expect(pullOffsets("amazon")).toEqual([0]);
+    for (const kind of ["rakuten", "yahoo", "shopify", "base"]) expect(pullOffsets(kind)).toEqual([0, 15, 30, 45]);
   });
 });

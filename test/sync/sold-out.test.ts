@@ -1,29 +1,39 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
-import { runTask } from "../../src/sync/tasks";
+import { describe, expect, it } from "vitest";
 import { drain, newAccount, product, sale } from "../helpers/api";
+import { useMallSim } from "../helpers/mall-sim";
+
+// SPEC §3.3: a figure that reaches 0 is the push that prevents an oversell. It goes out at once,
+// by itself: StockGroup drain → kura-push → the shop's ShopSync → the mall, no cron, no button.
+
+const sim = useMallSim();
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const mallShows = async (code: string) =>
+  ((await sim.control("rakuten", "GET", "/listings")).items as { code: string; quantity: number }[]).find((i) => i.code === code)?.quantity;
 
 describe("sold-out figures are pushed at once (SPEC §3.3)", () => {
-  it("the drain reports products that reached 0 (not sets, whose own row is always 0)", async () => {
+  it("a POS sale of the last unit reaches the mall as 0 within seconds, without any push being asked for", async () => {
     const c = await newAccount();
-    const a = await product(c, "LAST-ONE", { onHand: 1 });
-    await product(c, "PLENTY", { onHand: 50 });
-    await drain(c.accountId, a.group.id);
+    await sim.control("rakuten", "POST", "/reset");
+    const shop = (await c.post("/shops", { kind: "rakuten", name: "楽天", credentials: sim.credentials("rakuten"), baseUrl: sim.baseUrl("rakuten") })).json;
+    const p = await product(c, "LAST-ONE", { onHand: 1 });
+    await sim.control("rakuten", "POST", "/listings", { items: [{ code: "last-one:normal-inventory", quantity: 1 }] });
+    await drain(c.accountId, p.group.id);
+    expect((await c.post(`/shops/${shop.id}/push`)).status).toBe(200);
 
-    const send = vi.spyOn(env.PUSH_QUEUE, "send");
-    // A new set is projected with its own row at 0: that is not a sell-out.
-    await product(c, "A-SET", { components: [{ masterCode: "PLENTY", quantity: 2 }] });
     await sale(c, "pos", "O-1", [{ lineId: "1", code: "LAST-ONE", quantity: 1 }]);
-    await sale(c, "pos", "O-2", [{ lineId: "1", code: "A-SET", quantity: 1 }]);
-    await runDurableObjectAlarm(env.STOCK.getByName(`${c.accountId}:${a.group.id}`));
-    const bodies = send.mock.calls.map((call) => call[0] as any).filter((b) => b.accountId === c.accountId);
-    send.mockRestore();
-    expect(bodies).toHaveLength(1);
-    const ids = await env.DB.prepare("SELECT id, master_code FROM products WHERE account_id = ?").bind(c.accountId).all<{ id: number; master_code: string }>();
-    const idOf = (code: string) => ids.results.find((r) => r.master_code === code)!.id;
-    expect(bodies[0].soldOut).toEqual([idOf("LAST-ONE")]);
-    expect(bodies[0].productIds).toEqual(expect.arrayContaining([idOf("LAST-ONE"), idOf("PLENTY")]));
+    await until("Rakuten's figure", () => mallShows("last-one:normal-inventory"), (q) => q === 0);
   });
 
   it("a sale that empties a product brings the outbox drain forward; other changes are batched", async () => {
@@ -39,16 +49,24 @@ describe("sold-out figures are pushed at once (SPEC §3.3)", () => {
     expect(await alarmIn()).toBeLessThan(200);
   });
 
-  it("a stock-changed task with a sold-out product enqueues a push to every shop that takes updates", async () => {
+  it("a component selling out makes its set due at once too; a shop that takes no updates is left alone", async () => {
     const c = await newAccount();
-    const creds = { serviceSecret: "SP-x", licenseKey: "SL-x" };
-    const on = (await c.post("/shops", { kind: "rakuten", name: "更新する店", credentials: creds })).json;
-    await c.post("/shops", { kind: "rakuten", name: "更新しない店", credentials: creds, updateEnabled: false });
-    const send = vi.spyOn(env.PUSH_QUEUE, "sendBatch");
-    await runTask(env, { kind: "stock-changed", accountId: c.accountId, groupId: 1, productIds: [1, 2], soldOut: [] });
-    expect(send).not.toHaveBeenCalled();
-    await runTask(env, { kind: "stock-changed", accountId: c.accountId, groupId: 1, productIds: [1, 2], soldOut: [1] });
-    expect([...send.mock.calls[0][0]].map((m) => m.body)).toEqual([{ kind: "push", accountId: c.accountId, shopId: on.id, urgent: true }]);
-    send.mockRestore();
+    const creds = sim.credentials("rakuten");
+    const on = (await c.post("/shops", { kind: "rakuten", name: "更新する店", credentials: creds, baseUrl: sim.baseUrl("rakuten") })).json;
+    const off = (await c.post("/shops", { kind: "rakuten", name: "更新しない店", credentials: creds, baseUrl: sim.baseUrl("rakuten"), updateEnabled: false })).json;
+    const part = await product(c, "PART", { onHand: 2 });
+    await product(c, "BOX", { components: [{ masterCode: "PART", quantity: 2 }] });
+    const ids = await env.DB.prepare("SELECT id, master_code FROM products WHERE account_id = ?").bind(c.accountId).all<{ id: number; master_code: string }>();
+    const idOf = (code: string) => ids.results.find((r) => r.master_code === code)!.id;
+    const { runTask } = await import("../../src/sync/tasks");
+    await runTask(env, { kind: "stock-changed", accountId: c.accountId, groupId: part.group.id, productIds: [idOf("PART")], soldOut: [idOf("PART")] });
+    const dirty = (shopId: number) =>
+      runInDurableObject(env.SHOP_SYNC.getByName(`${c.accountId}:${shopId}`), async (_, state) =>
+        state.storage.sql.exec<{ product_id: number; due_at: number }>("SELECT product_id, due_at FROM dirty ORDER BY product_id").toArray(),
+      );
+    const rows = await dirty(on.id);
+    expect(rows.map((r) => r.product_id).sort()).toEqual([idOf("PART"), idOf("BOX")].sort());
+    for (const r of rows) expect(r.due_at).toBeLessThanOrEqual(Date.now());
+    expect(await dirty(off.id)).toEqual([]);
   });
 });

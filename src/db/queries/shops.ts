@@ -97,7 +97,9 @@ export async function productsWithListingByIds(db: Db, accountId: number, shopId
         .select({ product: products, listing: listings })
         .from(products)
         .leftJoin(listings, and(eq(listings.productId, products.id), eq(listings.shopId, shopId)))
-        .where(and(eq(products.accountId, accountId), inArray(products.id, ids.slice(i, i + 90))))
+        // By primary key: `+ 0` keeps SQLite from walking the account's index instead (100,000
+        // rows read for 10 wanted, measured), while the account filter still holds.
+        .where(and(inArray(products.id, ids.slice(i, i + 90)), sql`${products.accountId} + 0 = ${accountId}`))
         .all()),
     );
   }
@@ -190,8 +192,8 @@ export async function failingListingCounts(db: Db, accountId: number, shopIds: n
       and(
         eq(listings.accountId, accountId),
         inArray(listings.shopId, shopIds),
-        eq(listings.managed, true),
-        sql`${listings.lastResult} IS NOT NULL AND ${listings.lastResult} NOT IN ('ok', 'recheck')`,
+        // Word for word the listings_failing_idx condition, so SQLite uses that partial index.
+        sql`managed = 1 AND last_result IS NOT NULL AND last_result NOT IN ('ok', 'recheck')`,
       ),
     )
     .groupBy(listings.shopId)

@@ -1,0 +1,1 @@
+CREATE INDEX `listings_failing_idx` ON `listings` (`account_id`,`shop_id`) WHERE managed = 1 AND last_result IS NOT NULL AND last_result NOT IN ('ok', 'recheck');
