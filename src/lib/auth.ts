@@ -10,8 +10,10 @@ function bearer(header: string | undefined): string | null {
 }
 
 // Token lookups are cached per isolate for a short while: a sale should cost one Durable Object
-// call, not a D1 round trip for its token first. A revoked token stops working within TOKEN_TTL_MS.
-const TOKEN_TTL_MS = 30_000;
+// call, not a D1 round trip for its token first. Revoking drops the token from the revoking
+// isolate's cache at once; another isolate that cached it keeps accepting it until its entry
+// expires, at most TOKEN_TTL_MS later.
+export const TOKEN_TTL_MS = 30_000;
 const TOKEN_CACHE_MAX = 1000;
 type TokenRow = NonNullable<Awaited<ReturnType<typeof findActiveToken>>>;
 const tokenCache = new Map<string, { row: TokenRow; until: number }>();
@@ -24,6 +26,11 @@ async function lookupToken(db: Db, token: string): Promise<TokenRow | undefined>
   if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.delete(tokenCache.keys().next().value!);
   tokenCache.set(token, { row, until: Date.now() + TOKEN_TTL_MS });
   return row;
+}
+
+/** Forgets a revoked token in this isolate (the cache is keyed by the secret, which is not stored). */
+export function forgetToken(tokenId: number) {
+  for (const [key, hit] of tokenCache) if (hit.row.id === tokenId) tokenCache.delete(key);
 }
 
 /** Account API tokens: every route behind this sees only the token's account. */

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { operationLog, salesLog } from "../schema";
+import { mallUpdateLog, operationLog, salesLog } from "../schema";
 
 export interface LogQuery {
   from?: number;
@@ -26,6 +26,25 @@ export async function listOperationLog(db: Db, accountId: number, q: LogQuery) {
   if (q.masterCode) conds.push(eq(operationLog.target, q.masterCode));
   if (q.beforeId !== undefined) conds.push(lt(operationLog.id, q.beforeId));
   return db.select().from(operationLog).where(and(...conds)).orderBy(desc(operationLog.id)).limit(q.limit).all();
+}
+
+export interface MallUpdateQuery extends LogQuery {
+  shopId?: number;
+  /** "ok": only successful pushes; "error": only failed ones (result holds the error text). */
+  result?: "ok" | "error";
+}
+
+/** モール更新ログ, newest first. */
+export async function listMallUpdateLog(db: Db, accountId: number, q: MallUpdateQuery) {
+  const conds = [eq(mallUpdateLog.accountId, accountId)];
+  if (q.from !== undefined) conds.push(gte(mallUpdateLog.at, q.from));
+  if (q.to !== undefined) conds.push(lte(mallUpdateLog.at, q.to));
+  if (q.masterCode) conds.push(eq(mallUpdateLog.masterCode, q.masterCode));
+  if (q.shopId !== undefined) conds.push(eq(mallUpdateLog.shopId, q.shopId));
+  if (q.result === "ok") conds.push(eq(mallUpdateLog.result, "ok"));
+  if (q.result === "error") conds.push(ne(mallUpdateLog.result, "ok"));
+  if (q.beforeId !== undefined) conds.push(lt(mallUpdateLog.id, q.beforeId));
+  return db.select().from(mallUpdateLog).where(and(...conds)).orderBy(desc(mallUpdateLog.id)).limit(q.limit).all();
 }
 
 export type NewOperation = Omit<typeof operationLog.$inferInsert, "id" | "accountId" | "at">;

@@ -5,17 +5,17 @@ import { z } from "zod";
 
 /** What the merchant enters, plus the token state the adapter rotates. */
 export const baseCredentialsSchema = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
+  clientId: z.string().min(1).describe("BASE Developers (developers.thebase.in) → アプリ一覧 → the app: client_id"),
+  clientSecret: z.string().min(1).describe("The same app's client_secret"),
   /** The callback URL registered with the app: BASE requires it on the refresh grant too. */
-  redirectUri: z.string().min(1),
+  redirectUri: z.string().min(1).describe("The コールバックURL registered with the app (BASE asks for it again on every token refresh)"),
   /** Rotated on every refresh: the adapter saves the new one before using the new access token. */
-  refreshToken: z.string().min(1),
+  refreshToken: z.string().min(1).describe("Refresh token from authorising the app on the shop (POST /1/oauth/token); lives 30 days and Kura renews it on each refresh"),
   /** epoch ms; BASE says "30日" from issue. Unknown (omitted) until the adapter's first refresh. */
-  refreshTokenExpiresAt: z.number().int().optional(),
-  accessToken: z.string().min(1).optional(),
+  refreshTokenExpiresAt: z.number().int().optional().describe("Kept by Kura; leave it out"),
+  accessToken: z.string().min(1).optional().describe("Kept by Kura (1 h access token); leave it out"),
   /** epoch ms; access tokens live 1 h (`expires_in: 3600`). */
-  accessTokenExpiresAt: z.number().int().optional(),
+  accessTokenExpiresAt: z.number().int().optional().describe("Kept by Kura; leave it out"),
 });
 export type BaseCredentials = z.infer<typeof baseCredentialsSchema>;
 

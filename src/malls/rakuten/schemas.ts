@@ -5,14 +5,22 @@ import { z } from "zod";
 
 export const rakutenCredentialsSchema = z.object({
   /** serviceSecret of the WEB APIサービス app (or the one issued for Kura in API アクセス許可設定). */
-  serviceSecret: z.string().trim().min(1, "serviceSecret を入力してください"),
+  serviceSecret: z
+    .string()
+    .trim()
+    .min(1, "serviceSecret を入力してください")
+    .describe("RMS → 店舗様向け情報・サービス → WEB APIサービス → 利用設定 (or API アクセス許可設定 for an app issued to Kura): serviceSecret"),
   /** licenseKey: expires every 90 days; the merchant re-issues it in RMS. */
-  licenseKey: z.string().trim().min(1, "licenseKey を入力してください"),
+  licenseKey: z
+    .string()
+    .trim()
+    .min(1, "licenseKey を入力してください")
+    .describe("Same RMS screen as serviceSecret: licenseKey. Expires after 90 days: issue a new one in RMS and PATCH the shop (a new key can take up to 1.5 h to become active)"),
   /**
    * Adapter-maintained: the licence expiry (epoch ms) last read from the License Management
    * API, so a later 401 can be explained as "expired" rather than "wrong key".
    */
-  licenseKeyExpiresAt: z.number().int().optional(),
+  licenseKeyExpiresAt: z.number().int().optional().describe("Kept by Kura (read from the License Management API); leave it out"),
 });
 export type RakutenCredentials = z.infer<typeof rakutenCredentialsSchema>;
 

@@ -14,20 +14,26 @@ export const shopifyCredentialsSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "ショップドメインは xxx.myshopify.com の形式です"),
-  accessToken: z.string().trim().min(1),
+    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "ショップドメインは xxx.myshopify.com の形式です")
+    .describe("The shop's xxx.myshopify.com domain (設定 → ドメイン), not its custom domain"),
+  accessToken: z
+    .string()
+    .trim()
+    .min(1)
+    .describe("The custom app's Admin API access token (shpat_…), shown once in the app's API credentials in the Shopify admin; scopes read_products, read_inventory, write_inventory, read_orders, read_locations"),
   /** Epoch ms; null/absent = a non-expiring offline token. */
-  accessTokenExpiresAt: z.number().int().nullable().optional(),
-  refreshToken: z.string().trim().min(1).optional(),
+  accessTokenExpiresAt: z.number().int().nullable().optional().describe("Public apps only (expiring offline token, epoch ms); leave out for a custom app's token"),
+  refreshToken: z.string().trim().min(1).optional().describe("Public apps only: the refresh token; Kura rotates it"),
   /** Epoch ms (Shopify: 90 days, renewed by every refresh). */
-  refreshTokenExpiresAt: z.number().int().nullable().optional(),
-  clientId: z.string().trim().min(1).optional(),
-  clientSecret: z.string().trim().min(1).optional(),
+  refreshTokenExpiresAt: z.number().int().nullable().optional().describe("Public apps only (epoch ms); Kura keeps it up to date"),
+  clientId: z.string().trim().min(1).optional().describe("The app's Client ID (public apps, to refresh tokens)"),
+  clientSecret: z.string().trim().min(1).optional().describe("The app's Client secret: refreshes tokens and verifies webhooks"),
   locationId: z
     .string()
     .trim()
     .regex(/^(gid:\/\/shopify\/Location\/)?\d+$/, "ロケーション ID は数字または gid://shopify/Location/… です")
-    .optional(),
+    .optional()
+    .describe("Optional: the location whose stock Kura sets (設定 → ロケーション → the number in its URL); default: the active location that ships inventory"),
 });
 
 export type ShopifyCredentials = z.infer<typeof shopifyCredentialsSchema>;

@@ -20,24 +20,25 @@ export const yahooCredentialsSchema = z.object({
   sellerId: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "ストアアカウントの形式が正しくありません"),
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "ストアアカウントの形式が正しくありません")
+    .describe("ストアアカウント (seller_id), e.g. my-store: shown in ストアクリエイターPro"),
   /** Client ID (アプリケーションID) of the application registered for the store APIs. */
-  clientId: code,
+  clientId: code.describe("Client ID of the Yahoo!ショッピング application registered for the store at Yahoo!デベロッパーネットワーク (アプリケーションの管理)"),
   /** シークレット of that application. */
-  clientSecret: code,
+  clientSecret: code.describe("シークレット of that application, beside its Client ID"),
   /** Refresh token from the Yahoo! ID連携 authorization. */
-  refreshToken: code,
+  refreshToken: code.describe("Refresh token from the store's Yahoo! ID連携 v2 authorisation; lives 12 h for the order APIs without 公開鍵認証, 28 days with it"),
   /** When the refresh token was issued (epoch ms); drives the expiry shown to the merchant. */
-  refreshTokenIssuedAt: z.number().int().nonnegative().optional(),
+  refreshTokenIssuedAt: z.number().int().nonnegative().optional().describe("When the refresh token was issued (epoch ms); drives the expiry Kura shows"),
   /** Rotated by the adapter: current access token (1 h) and its expiry (epoch ms). */
-  accessToken: z.string().min(1).optional(),
-  accessTokenExpiresAt: z.number().int().nonnegative().optional(),
+  accessToken: z.string().min(1).optional().describe("Kept by Kura; leave it out"),
+  accessTokenExpiresAt: z.number().int().nonnegative().optional().describe("Kept by Kura; leave it out"),
   /** 公開鍵認証: the store's public key (PEM "BEGIN PUBLIC KEY", or its bare base64). */
-  publicKey: z.string().trim().min(1).optional(),
+  publicKey: z.string().trim().min(1).optional().describe("公開鍵認証 (optional): the public key issued in ストアクリエイターPro → 設定 → 暗号鍵管理 (PEM or bare base64); valid one year"),
   /** Key version shown next to the key in ストアクリエイターPro (設定 → 暗号鍵管理). */
-  publicKeyVersion: z.string().trim().regex(/^\d{1,9}$/).optional(),
+  publicKeyVersion: z.string().trim().regex(/^\d{1,9}$/).optional().describe("The key version shown next to the key in 暗号鍵管理; required with publicKey"),
   /** When the key was issued (epoch ms); keys are valid one year. */
-  publicKeyIssuedAt: z.number().int().nonnegative().optional(),
+  publicKeyIssuedAt: z.number().int().nonnegative().optional().describe("When the key was issued (epoch ms)"),
 }).refine((c) => !c.publicKey === !c.publicKeyVersion, {
   message: "公開鍵と鍵バージョンは両方とも入力してください",
   path: ["publicKeyVersion"],

@@ -1,12 +1,10 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../../env";
 import { createGroup, getGroup, getGroupByName, listGroups, updateGroup, type Group } from "../../db/queries/groups";
 import { operationInsert } from "../../db/queries/logs";
 import { conflict, notFound } from "../../lib/errors";
-import { validate } from "../../lib/validate";
-import { groupBody, patchGroupBody } from "../../schemas/api";
+import { apiRouter } from "../../lib/validate";
+import * as r from "./groups-routes";
 
-export const groupsApi = new Hono<AppEnv>();
+export const groupsApi = apiRouter();
 
 const out = (g: Group) => ({
   id: g.id,
@@ -18,12 +16,12 @@ const out = (g: Group) => ({
   updatedAt: new Date(g.updatedAt).toISOString(),
 });
 
-groupsApi.get("/", async (c) => {
+groupsApi.openapi(r.listGroupsRoute, async (c) => {
   const rows = await listGroups(c.get("db"), c.get("principal").accountId);
-  return c.json({ items: rows.map(out) });
+  return c.json({ items: rows.map(out) }, 200);
 });
 
-groupsApi.post("/", validate("json", groupBody), async (c) => {
+groupsApi.openapi(r.createGroupRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const body = c.req.valid("json");
@@ -33,20 +31,22 @@ groupsApi.post("/", validate("json", groupBody), async (c) => {
   return c.json(out(g), 201);
 });
 
-groupsApi.patch("/:id{[0-9]+}", validate("json", patchGroupBody), async (c) => {
+groupsApi.openapi(r.patchGroupRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const before = await getGroup(db, accountId, Number(c.req.param("id")));
-  if (!before) throw notFound(`group ${c.req.param("id")} does not exist`);
+  const id = c.req.valid("param").id;
+  const before = await getGroup(db, accountId, Number(id));
+  if (!before) throw notFound(`group ${id} does not exist`);
   const body = c.req.valid("json");
   if (body.name && body.name !== before.name && (await getGroupByName(db, accountId, body.name))) throw conflict(`group ${body.name} already exists`);
   const g = await updateGroup(db, accountId, before.id, body);
   await operationInsert(db, accountId, { actor, action: "group.update", target: g.name, before: out(before), after: body });
-  return c.json(out(g));
+  return c.json(out(g), 200);
 });
 
-groupsApi.get("/:id{[0-9]+}", async (c) => {
-  const g = await getGroup(c.get("db"), c.get("principal").accountId, Number(c.req.param("id")));
-  if (!g) throw notFound(`group ${c.req.param("id")} does not exist`);
-  return c.json(out(g));
+groupsApi.openapi(r.getGroupRoute, async (c) => {
+  const id = c.req.valid("param").id;
+  const g = await getGroup(c.get("db"), c.get("principal").accountId, Number(id));
+  if (!g) throw notFound(`group ${id} does not exist`);
+  return c.json(out(g), 200);
 });

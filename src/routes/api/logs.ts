@@ -1,24 +1,41 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../../env";
-import { listOperationLog, listSalesLog } from "../../db/queries/logs";
-import { validate } from "../../lib/validate";
-import { logsQuery } from "../../schemas/api";
+import { listMallUpdateLog, listOperationLog, listSalesLog } from "../../db/queries/logs";
+import { apiRouter } from "../../lib/validate";
 import { decodeCursor, encodeCursor } from "./cursor";
+import * as r from "./logs-routes";
 
-export const logsApi = new Hono<AppEnv>();
+export const logsApi = apiRouter();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-logsApi.get("/:kind{sales|operations}", validate("query", logsQuery), async (c) => {
-  const q = c.req.valid("query");
-  const { accountId } = c.get("principal");
+/** Keyset paging by id, newest first: one row more than asked says whether there is a next page. */
+function pageQuery(q: { from?: number; to?: number; masterCode?: string; cursor?: string; limit: number }) {
   const before = q.cursor ? Number(decodeCursor(q.cursor)) : undefined;
-  const query = { from: q.from, to: q.to, masterCode: q.masterCode, beforeId: Number.isFinite(before) ? before : undefined, limit: q.limit + 1 };
-  const rows =
-    c.req.param("kind") === "sales"
-      ? (await listSalesLog(c.get("db"), accountId, query)).map(({ accountId: _, lineKey: __, ...r }) => ({ ...r, at: iso(r.at), resolvedAt: iso(r.resolvedAt) }))
-      : (await listOperationLog(c.get("db"), accountId, query)).map(({ accountId: _, ...r }) => ({ ...r, at: iso(r.at) }));
-  const more = rows.length > q.limit;
-  const items = rows.slice(0, q.limit);
-  return c.json({ items, nextCursor: more ? encodeCursor(String(items[items.length - 1].id)) : null });
+  return { from: q.from, to: q.to, masterCode: q.masterCode, beforeId: Number.isFinite(before) ? before : undefined, limit: q.limit + 1 };
+}
+
+function paged<T extends { id: number }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(String(items[items.length - 1].id)) : null };
+}
+
+logsApi.openapi(r.salesLogRoute, async (c) => {
+  const q = c.req.valid("query");
+  const rows = await listSalesLog(c.get("db"), c.get("principal").accountId, pageQuery(q));
+  const items = rows.map(({ accountId: _, lineKey: __, entryKey: ___, ...e }) => ({ ...e, at: iso(e.at)!, resolvedAt: iso(e.resolvedAt) }));
+  return c.json(paged(items, q.limit), 200);
+});
+
+logsApi.openapi(r.operationLogRoute, async (c) => {
+  const q = c.req.valid("query");
+  const rows = await listOperationLog(c.get("db"), c.get("principal").accountId, pageQuery(q));
+  type Json = Record<string, unknown> | null; // every writer logs an object or nothing
+  const items = rows.map(({ accountId: _, entryKey: __, ...e }) => ({ ...e, at: iso(e.at)!, before: e.before as Json, after: e.after as Json }));
+  return c.json(paged(items, q.limit), 200);
+});
+
+logsApi.openapi(r.mallUpdateLogRoute, async (c) => {
+  const q = c.req.valid("query");
+  const rows = await listMallUpdateLog(c.get("db"), c.get("principal").accountId, { ...pageQuery(q), shopId: q.shopId, result: q.result });
+  const items = rows.map(({ accountId: _, ...e }) => ({ ...e, at: iso(e.at)!, ok: e.result === "ok", confirmedAt: iso(e.confirmedAt) }));
+  return c.json(paged(items, q.limit), 200);
 });

@@ -1,15 +1,35 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../../env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { getShop } from "../../db/queries/shops";
 import { badRequest } from "../../lib/errors";
-import { validate } from "../../lib/validate";
-import { salesBody } from "../../schemas/api";
+import { apiRouter } from "../../lib/validate";
+import { lineResult, salesBody } from "../../schemas/api";
 import { type IntakeSource, takeInLines } from "../../sync/intake";
+import { API_TOKEN, json, jsonBody, problems } from "./openapi-kit";
 
-export const salesApi = new Hono<AppEnv>();
+export const salesApi = apiRouter();
+
+const lineOut = z.object({
+  lineId: z.string(),
+  result: lineResult,
+  onHand: z.number().optional(),
+  oversold: z.boolean().optional(),
+  pending: z.boolean().optional(),
+});
+
+export const reportSalesRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["sales"],
+  security: API_TOKEN,
+  summary: "Report sale or cancel lines (idempotent per source + order + line)",
+  description:
+    "A cancel line's quantity is the total of the line cancelled so far, so re-sending it is harmless. `unmatched`: a cancel of a line never taken in (recorded, changes nothing). `ignored`: the shop's cancel policy is 戻さない.",
+  request: { body: jsonBody(salesBody) },
+  responses: { 200: json(z.object({ lines: z.array(lineOut) })), ...problems(400, 401, 403, 415) },
+});
 
 // A sale reported by an API client (a POS, a warehouse, an ERP): taken in like any mall order.
-salesApi.post("/", validate("json", salesBody), async (c) => {
+salesApi.openapi(reportSalesRoute, async (c) => {
   const body = c.req.valid("json");
   const { accountId } = c.get("principal");
   const db = c.get("db");
@@ -28,13 +48,16 @@ salesApi.post("/", validate("json", salesBody), async (c) => {
     src,
     body.lines.map((l) => ({ orderId: body.orderId, lineId: l.lineId, code: l.code, quantity: l.quantity, kind: body.kind })),
   );
-  return c.json({
-    lines: results.map((r) => ({
-      lineId: r.lineId,
-      result: r.result,
-      ...(r.onHand !== undefined && { onHand: r.onHand }),
-      ...(r.oversold && { oversold: true }),
-      ...(r.pending && { pending: true }),
-    })),
-  });
+  return c.json(
+    {
+      lines: results.map((r) => ({
+        lineId: r.lineId,
+        result: r.result,
+        ...(r.onHand !== undefined && { onHand: r.onHand }),
+        ...(r.oversold && { oversold: true }),
+        ...(r.pending && { pending: true }),
+      })),
+    },
+    200,
+  );
 });

@@ -1,26 +1,38 @@
-import { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv, Db } from "../../env";
+import type { z } from "@hono/zod-openapi";
+import type { Db } from "../../env";
 import { getAccount, getSettings } from "../../db/queries/accounts";
 import { operationInsert } from "../../db/queries/logs";
 import { getProductsByCodes } from "../../db/queries/products";
-import { countShops, deleteShop, getListing, getShop, insertShop, listShops, type Shop, updateShop } from "../../db/queries/shops";
+import {
+  countShops,
+  deleteShop,
+  failingListingCounts,
+  getListing,
+  getShop,
+  HEALTH_LABEL,
+  insertShop,
+  listShops,
+  type Shop,
+  shopHealth,
+  updateShop,
+} from "../../db/queries/shops";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors";
-import { validate } from "../../lib/validate";
+import { apiRouter } from "../../lib/validate";
 import { mallContext, sealCredentials } from "../../malls/context";
 import { adapterFor, mallCodeOf } from "../../malls/registry";
-import { MallError } from "../../malls/types";
-import { createShopBody, patchShopBody, pushQuery, shopStockQuery } from "../../schemas/api";
+import { type MallKind, MallError } from "../../malls/types";
 import { pullShop, pushShop } from "../../sync/shop-sync";
+import * as r from "./shops-routes";
 
-export const shopsApi = new Hono<AppEnv>();
+export const shopsApi = apiRouter();
 
 /** A shop as the API shows it: credentials are never returned, only whether they are set. */
-export function shopOut(s: Shop) {
+export function shopOut(s: Shop, failingListings: number): z.infer<typeof r.shopSchema> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const health = shopHealth(s, failingListings);
   return {
     id: s.id,
-    kind: s.kind,
+    kind: s.kind as MallKind,
     name: s.name,
     importEnabled: s.importEnabled,
     updateEnabled: s.updateEnabled,
@@ -31,6 +43,9 @@ export function shopOut(s: Shop) {
     credentials: { configured: !!s.credentialsEnc },
     credentialsExpireAt: iso(s.credentialsExpireAt),
     status: s.status,
+    failingListings,
+    health,
+    healthLabel: HEALTH_LABEL[health] as z.infer<typeof r.shopSchema>["healthLabel"],
     lastTest: s.lastTestAt ? { at: iso(s.lastTestAt), ok: s.lastTestOk, reason: s.lastTestReason } : null,
     lastImportAt: iso(s.lastImportAt),
     lastPushAt: iso(s.lastPushAt),
@@ -38,11 +53,16 @@ export function shopOut(s: Shop) {
   };
 }
 
+async function shopsOut(db: Db, accountId: number, list: Shop[]) {
+  const failing = await failingListingCounts(db, accountId, list.map((s) => s.id));
+  return list.map((s) => shopOut(s, failing.get(s.id) ?? 0));
+}
+
 function parseCredentials(kind: string, raw: unknown) {
   const parsed = adapterFor(kind).credentialsSchema.safeParse(raw);
   if (!parsed.success) {
     // Name the fields, never echo their values.
-    const issues = parsed.error.issues.map((i: z.core.$ZodIssue) => ({ path: ["credentials", ...i.path].join("."), message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({ path: ["credentials", ...i.path].join("."), message: i.message }));
     throw new AppError(400, "Invalid request", issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues });
   }
   return parsed.data;
@@ -62,54 +82,66 @@ function mallProblem(err: unknown): never {
   throw new AppError(502, "Mall error", `${err.errorClass}: ${err.message}`, extra);
 }
 
-shopsApi.get("/", async (c) => c.json({ items: (await listShops(c.get("db"), c.get("principal").accountId)).map(shopOut) }));
+shopsApi.openapi(r.listShopsRoute, async (c) => {
+  const { accountId } = c.get("principal");
+  const db = c.get("db");
+  return c.json({ items: await shopsOut(db, accountId, await listShops(db, accountId)) }, 200);
+});
 
-shopsApi.post("/", validate("json", createShopBody), async (c) => {
+shopsApi.openapi(r.createShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const body = c.req.valid("json");
+  const { credentials, ...body } = c.req.valid("json");
   const account = await getAccount(db, accountId);
   if (!account) throw notFound("account does not exist");
   if ((await countShops(db, accountId)) >= account.maxShops) {
     throw forbidden(`The plan allows ${account.maxShops} shops and all are in use. 店舗数がプランの上限 (${account.maxShops}) に達しています。`);
   }
-  const credentials = parseCredentials(body.kind, body.credentials);
-  const { credentials: _, ...rest } = body;
-  let shop = await insertShop(db, accountId, { ...rest, baseUrl: body.baseUrl ?? null });
+  let shop = await insertShop(db, accountId, { ...body, baseUrl: body.baseUrl ?? null });
   // Sealed with the shop's own id as associated data, so a ciphertext moved to another row fails.
   shop = (await updateShop(db, accountId, shop.id, { credentialsEnc: await sealCredentials(c.env, shop, credentials) }))!;
   await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
-  return c.json(shopOut(shop), 201);
+  return c.json(shopOut(shop, 0), 201);
 });
 
-shopsApi.get("/:id", async (c) => c.json(shopOut(await ownedShop(c.get("db"), c.get("principal").accountId, c.req.param("id")))));
+shopsApi.openapi(r.getShopRoute, async (c) => {
+  const { accountId } = c.get("principal");
+  const db = c.get("db");
+  const [out] = await shopsOut(db, accountId, [await ownedShop(db, accountId, c.req.valid("param").id)]);
+  return c.json(out, 200);
+});
 
-shopsApi.patch("/:id", validate("json", patchShopBody), async (c) => {
+shopsApi.openapi(r.patchShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   const { credentials, ...body } = c.req.valid("json");
-  const sealed = credentials === undefined ? {} : { credentialsEnc: await sealCredentials(c.env, shop, parseCredentials(shop.kind, credentials)), status: "ok" as const, lastError: null };
+  const sealed =
+    credentials === undefined
+      ? {}
+      : { credentialsEnc: await sealCredentials(c.env, shop, parseCredentials(shop.kind, credentials)), status: "ok" as const, lastError: null };
   const updated = (await updateShop(db, accountId, shop.id, { ...body, ...sealed }))!;
+  const failing = (await failingListingCounts(db, accountId, [shop.id])).get(shop.id) ?? 0;
   const changed = { ...body, ...(credentials !== undefined && { credentials: "(replaced)" }) };
-  await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop), after: changed });
-  return c.json(shopOut(updated));
+  await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop, failing), after: changed });
+  return c.json(shopOut(updated, failing), 200);
 });
 
-shopsApi.delete("/:id", async (c) => {
+shopsApi.openapi(r.deleteShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
+  const [before] = await shopsOut(db, accountId, [shop]);
   await deleteShop(db, accountId, shop.id);
-  await operationInsert(db, accountId, { actor, action: "shop.delete", target: String(shop.id), before: shopOut(shop) });
+  await operationInsert(db, accountId, { actor, action: "shop.delete", target: String(shop.id), before });
   return c.body(null, 204);
 });
 
 // 接続テスト: one cheap real call; the result and the credential expiry are stored on the shop.
-shopsApi.post("/:id/test", async (c) => {
+shopsApi.openapi(r.testShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   const ctx = await mallContext(c.env, db, shop);
   const res = await adapterFor(shop.kind)
     .testConnection(ctx)
@@ -124,12 +156,15 @@ shopsApi.post("/:id/test", async (c) => {
     status: res.ok ? "ok" : "stopped",
     ...(res.ok ? { lastError: null } : { lastError: `test: ${res.reason ?? "NG"}` }),
   });
-  return c.json({
-    ok: res.ok,
-    ...(res.reason && { reason: res.reason }),
-    ...(res.errorClass && { errorClass: res.errorClass }),
-    ...("expiresAt" in res && res.expiresAt !== undefined && { expiresAt: new Date(res.expiresAt).toISOString() }),
-  });
+  return c.json(
+    {
+      ok: res.ok,
+      ...(res.reason && { reason: res.reason }),
+      ...(res.errorClass && { errorClass: res.errorClass }),
+      ...("expiresAt" in res && res.expiresAt !== undefined && { expiresAt: new Date(res.expiresAt).toISOString() }),
+    },
+    200,
+  );
 });
 
 async function requireSync(db: Db, accountId: number) {
@@ -137,30 +172,29 @@ async function requireSync(db: Db, accountId: number) {
   if (settings && !settings.syncEnabled) throw conflict("在庫連動 is stopped for this account; start it in システム設定 first");
 }
 
-shopsApi.post("/:id/pull", async (c) => {
+shopsApi.openapi(r.pullShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   await requireSync(db, accountId);
   if (!shop.importEnabled) throw conflict(`取込み is off for shop ${shop.id}`);
-  const res = await pullShop(c.env, db, shop).catch(mallProblem);
-  return c.json(res);
+  return c.json(await pullShop(c.env, db, shop).catch(mallProblem), 200);
 });
 
-shopsApi.post("/:id/push", validate("query", pushQuery), async (c) => {
+shopsApi.openapi(r.pushShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   await requireSync(db, accountId);
   if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
   const items = await pushShop(c.env, db, shop, { all: c.req.valid("query").all === "true" }).catch(mallProblem);
-  return c.json({ sent: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length, items });
+  return c.json({ sent: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length, items }, 200);
 });
 
-shopsApi.get("/:id/stock", validate("query", shopStockQuery), async (c) => {
+shopsApi.openapi(r.shopStockRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   const codes = c.req.valid("query").codes;
   const found = await getProductsByCodes(db, accountId, codes);
   const missing = codes.filter((code) => !found.some((p) => p.masterCode === code));
@@ -171,5 +205,5 @@ shopsApi.get("/:id/stock", validate("query", shopStockQuery), async (c) => {
   const live = await adapterFor(shop.kind)
     .readStock(ctx, items.map((i) => i.mallCode))
     .catch(mallProblem);
-  return c.json({ items: items.map((i) => ({ ...i, quantity: live.find((r) => r.mallCode === i.mallCode)?.quantity ?? null })) });
+  return c.json({ items: items.map((i) => ({ ...i, quantity: live.find((r) => r.mallCode === i.mallCode)?.quantity ?? null })) }, 200);
 });

@@ -13,7 +13,7 @@ homePage.get("/", (c) =>
       <p lang="en">Multi-channel inventory sync. The dashboard is on its way; the JSON API is live.</p>
       <ul>
         <li>
-          <a href="/api/v1/openapi.json">API (OpenAPI 3.1)</a>
+          <a href="/api/docs">API リファレンス</a> (<a href="/api/v1/openapi.json">OpenAPI 3.1</a>)
         </li>
       </ul>
     </Layout>,

@@ -1,0 +1,22 @@
+import { apiAuth } from "../../lib/auth";
+import { apiRouter } from "../../lib/validate";
+import { groupsApi } from "./groups";
+import { logsApi } from "./logs";
+import { serveDocument } from "./openapi";
+import { operatorApi } from "./operator";
+import { productsApi } from "./products";
+import { salesApi } from "./sales";
+import { shopsApi } from "./shops";
+import { tokensApi } from "./tokens";
+
+// JSON API v1: every resource router mounted on one OpenAPIHono, whose registry then holds every
+// route definition; /openapi.json is derived from it.
+export const api = apiRouter();
+
+api.route("/operator", operatorApi);
+const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi };
+for (const [path, router] of Object.entries(resources)) {
+  api.use(`${path}/*`, apiAuth);
+  api.route(path, router);
+}
+serveDocument(api);
