@@ -1,4 +1,4 @@
-import { MallError } from "../malls/types";
+import { MallError, type StockReading } from "../malls/types";
 import type { PullOutcome, PushOutcome } from "./shop-sync";
 import { type Outcome, type ShopRef, type ShopSync, shopSyncName } from "./shop-sync-object";
 
@@ -20,4 +20,8 @@ export async function syncPull(env: Env, ref: ShopRef): Promise<PullOutcome | nu
 
 export async function syncPush(env: Env, ref: ShopRef, opts: { all?: boolean } = {}): Promise<PushOutcome[]> {
   return unwrap((await shopSync(env, ref).push(ref, opts)) as Outcome<PushOutcome[]>);
+}
+
+export async function syncRead(env: Env, ref: ShopRef, codes: string[]): Promise<StockReading[]> {
+  return unwrap((await shopSync(env, ref).read(ref, codes)) as Outcome<StockReading[]>);
 }

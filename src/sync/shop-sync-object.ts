@@ -1,9 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { createDb } from "../db/client";
+import { products } from "../db/schema";
+import { mallContext } from "../malls/context";
 import { getSettings } from "../db/queries/accounts";
 import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
-import { MallError, type MallErrorClass } from "../malls/types";
+import { MallError, type MallErrorClass, type StockReading } from "../malls/types";
+import { type ConnectionTestOutcome, runConnectionTest } from "./connection-test";
 import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
 import { ShopSyncStore } from "./shop-sync-store";
 
@@ -111,6 +115,54 @@ export class ShopSync extends DurableObject<Env> {
     );
   }
 
+  /** 接続テスト, in turn with everything else; OK brings a stopped shop's waiting work back. */
+  async connectionTest(ref: ShopRef): Promise<ConnectionTestOutcome | null> {
+    this.remember(ref);
+    return this.serial(async () => {
+      const shop = await this.shop(ref);
+      if (!shop) return null;
+      const res = await runConnectionTest(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
+      if (res.ok) await this.kickNow();
+      return res;
+    });
+  }
+
+  /** The mall's live figures for these codes (read-back), in turn with everything else. */
+  async read(ref: ShopRef, codes: string[]): Promise<Outcome<StockReading[]>> {
+    this.remember(ref);
+    return this.serial(() =>
+      outcome(async () => {
+        const shop = await this.shop(ref);
+        if (!shop) return [];
+        const adapter = adapterFor(shop.kind);
+        const ctx = await mallContext(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
+        const out: StockReading[] = [];
+        for (let i = 0; i < codes.length; i += adapter.limits.readBatch) out.push(...(await adapter.readStock(ctx, codes.slice(i, i + adapter.limits.readBatch))));
+        return out;
+      }),
+    );
+  }
+
+  /**
+   * Every product of the account is due (a new shop, credentials replaced, モール更新 or a rule of
+   * the shop changed): read from D1 once, in pages.
+   */
+  async markAll(ref: ShopRef): Promise<number> {
+    this.remember(ref);
+    const db = createDb(this.env.DB);
+    let n = 0;
+    for (let after = 0; ; ) {
+      const ids = (await db.select({ id: products.id }).from(products).where(and(eq(products.accountId, ref.accountId), gt(products.id, after))).orderBy(asc(products.id)).limit(5000).all()).map((r) => r.id);
+      if (ids.length === 0) break;
+      const now = Date.now();
+      this.store.mark(ids, now + COALESCE_MS, now);
+      n += ids.length;
+      after = ids[ids.length - 1];
+    }
+    await this.arm();
+    return n;
+  }
+
   /** Re-arms the alarm at the due times already set (the cron's safety net; cheap). */
   async wake(ref: ShopRef): Promise<void> {
     this.remember(ref);
@@ -120,8 +172,12 @@ export class ShopSync extends DurableObject<Env> {
   /** After the shop recovered (credentials fixed, 在庫連動 back on): everything waiting is due now. */
   async kick(ref: ShopRef): Promise<void> {
     this.remember(ref);
-    const now = Date.now();
-    this.store.sql.exec("UPDATE dirty SET due_at = MIN(due_at, ?), tries = 0", now);
+    await this.kickNow();
+  }
+
+  private async kickNow() {
+    this.store.sql.exec("UPDATE dirty SET due_at = MIN(due_at, ?), tries = 0", Date.now());
+    this.store.set("failures", null);
     await this.arm();
   }
 
@@ -221,7 +277,7 @@ export class ShopSync extends DurableObject<Env> {
     const plan = budgetPlan(shop.kind);
     return (async (input: RequestInfo | URL, init?: RequestInit) => {
       const wait = this.store.reserve(plan, Date.now(), MAX_WAIT_MS);
-      if (wait === null) throw new MallError("rate", "shop budget: no request slot within 30 s", { retryAfterSec: 30 });
+      if (wait === null) throw new MallError("rate", "shop budget: no request slot within 30 s", { retryAfterSec: 30, code: "BUDGET" });
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       return fetch(input, init);
     }) as typeof fetch;

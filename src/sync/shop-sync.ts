@@ -25,6 +25,8 @@ async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> 
     return await fn();
   } catch (err) {
     const e = err instanceof MallError ? err : new MallError("transient", err instanceof Error ? err.message : String(err));
+    // Kura holding itself back (its own pacing of the mall's budget) says nothing about the shop.
+    if (e.errorClass === "rate" && (e.opts.code === "PACING" || e.opts.code === "BUDGET")) throw e;
     await updateShop(db, shop.accountId, shop.id, { status: e.errorClass === "auth" ? "stopped" : "retrying", lastError: `${e.errorClass}: ${e.message}` });
     throw e;
   }

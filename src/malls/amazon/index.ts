@@ -29,8 +29,9 @@ export const amazonAdapter: MallAdapter<AmazonCredentials> = {
   credentialsSchema: amazonCredentialsSchema,
   defaultBaseUrl: AMAZON_BASE_URL,
   // pushBatch = the feed's message cap; requestsPerSecond = patchListingsItem's usage plan.
-  // getOrders allows about one call a minute (rate 0.0167/s, burst 20): poll once a minute.
-  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: 60 },
+  // Orders come from searchOrders (2026-01-01), whose usage plan is one call per ~179 s (burst
+  // 20): polled every 3 minutes. (v0 getOrders would allow one a minute but is deprecated.)
+  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: 180 },
   defaultMallCode: (masterCode) => masterCode,
 
   async testConnection(ctx): Promise<ConnectionTestResult> {

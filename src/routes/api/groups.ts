@@ -1,3 +1,6 @@
+import { and, eq } from "drizzle-orm";
+import { products } from "../../db/schema";
+import { productsChanged } from "../../sync/changes";
 import { createGroup, getGroup, getGroupByName, listGroups, updateGroup, type Group } from "../../db/queries/groups";
 import { operationInsert } from "../../db/queries/logs";
 import { conflict, notFound } from "../../lib/errors";
@@ -41,6 +44,11 @@ groupsApi.openapi(r.patchGroupRoute, async (c) => {
   if (body.name && body.name !== before.name && (await getGroupByName(db, accountId, body.name))) throw conflict(`group ${body.name} already exists`);
   const g = await updateGroup(db, accountId, before.id, body);
   await operationInsert(db, accountId, { actor, action: "group.update", target: g.name, before: out(before), after: body });
+  if (body.reserved !== undefined || body.ratio !== undefined || body.salesLimit !== undefined) {
+    // 確保在庫 / 在庫比率 / 販売制限 change every figure of the group without a movement.
+    const ids = (await db.select({ id: products.id }).from(products).where(and(eq(products.accountId, accountId), eq(products.groupId, g.id))).all()).map((r) => r.id);
+    await productsChanged(c.env, db, accountId, ids);
+  }
   return c.json(out(g), 200);
 });
 

@@ -6,6 +6,7 @@ import { getListing, listingByMallCode, upsertListing } from "../../db/queries/s
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { mallCodeOf } from "../../malls/registry";
+import { productsChanged } from "../../sync/changes";
 import { createProduct, deleteProduct, readProduct, resolveGroup, toProductOut, updateProduct } from "../../stock/catalog";
 import { stockGroup } from "../../stock/client";
 import { figuresFor } from "../../stock/figures";
@@ -43,7 +44,14 @@ productsApi.openapi(r.getProductRoute, async (c) => {
 
 productsApi.openapi(r.patchProductRoute, async (c) => {
   const who = c.get("principal");
-  return c.json(await updateProduct(c.env, c.get("db"), who, c.req.valid("param").masterCode, c.req.valid("json")), 200);
+  const body = c.req.valid("json");
+  const out = await updateProduct(c.env, c.get("db"), who, c.req.valid("param").masterCode, body);
+  // 確保在庫, 連動 or a set's components change the figure without a movement.
+  if ("reserved" in body || "syncMode" in body || "components" in body) {
+    const p = await owned(c.get("db"), who.accountId, out.masterCode);
+    await productsChanged(c.env, c.get("db"), who.accountId, [p.id]);
+  }
+  return c.json(out, 200);
 });
 
 productsApi.openapi(r.deleteProductRoute, async (c) => {
@@ -110,6 +118,7 @@ productsApi.openapi(r.listingRoute, async (c) => {
     before: before ? { shopId: shop.id, managed: before.managed, mallCode: before.mallCode, manualFigure: before.manualFigure } : null,
     after: { shopId: shop.id, ...body },
   });
+  await productsChanged(c.env, db, accountId, [p.id], { shopIds: [shop.id] });
   return c.json(
     {
       masterCode: p.masterCode,

@@ -21,7 +21,8 @@ import { apiRouter } from "../../lib/validate";
 import { mallContext, sealCredentials } from "../../malls/context";
 import { adapterFor, mallCodeOf } from "../../malls/registry";
 import { type MallKind, MallError } from "../../malls/types";
-import { pullShop, pushShop } from "../../sync/shop-sync";
+import { shopChanged } from "../../sync/changes";
+import { shopSync, syncPull, syncPush, syncRead } from "../../sync/shop-sync-client";
 import * as r from "./shops-routes";
 
 export const shopsApi = apiRouter();
@@ -101,6 +102,8 @@ shopsApi.openapi(r.createShopRoute, async (c) => {
   // Sealed with the shop's own id as associated data, so a ciphertext moved to another row fails.
   shop = (await updateShop(db, accountId, shop.id, { credentialsEnc: await sealCredentials(c.env, shop, credentials) }))!;
   await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
+  // Every product is 対象 on a new shop by default: all of them are due there.
+  if (shop.updateEnabled) await shopChanged(c.env, accountId, shop.id);
   return c.json(shopOut(shop, 0), 201);
 });
 
@@ -121,6 +124,10 @@ shopsApi.openapi(r.patchShopRoute, async (c) => {
       ? {}
       : { credentialsEnc: await sealCredentials(c.env, shop, parseCredentials(shop.kind, credentials)), status: "ok" as const, lastError: null };
   const updated = (await updateShop(db, accountId, shop.id, { ...body, ...sealed }))!;
+  // New credentials, モール更新 switched on, or a rule of the shop changed: every figure may be
+  // different on this shop now, and whatever waited while it was stopped goes out.
+  const rulesChanged = body.ratio !== undefined || body.salesLimit !== undefined || (body.updateEnabled === true && !shop.updateEnabled);
+  if (updated.updateEnabled && (credentials !== undefined || rulesChanged)) await shopChanged(c.env, accountId, shop.id);
   const failing = (await failingListingCounts(db, accountId, [shop.id])).get(shop.id) ?? 0;
   const changed = { ...body, ...(credentials !== undefined && { credentials: "(replaced)" }) };
   await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop, failing), after: changed });
@@ -142,20 +149,8 @@ shopsApi.openapi(r.testShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  const ctx = await mallContext(c.env, db, shop);
-  const res = await adapterFor(shop.kind)
-    .testConnection(ctx)
-    .catch((err: unknown) => ({ ok: false, reason: err instanceof MallError ? err.message : "接続できませんでした", errorClass: err instanceof MallError ? err.errorClass : "transient" }) as const);
-  const now = Date.now();
-  await updateShop(db, accountId, shop.id, {
-    lastTestAt: now,
-    lastTestOk: res.ok,
-    lastTestReason: res.ok ? null : (res.reason ?? "NG"),
-    ...("expiresAt" in res && res.expiresAt !== undefined && { credentialsExpireAt: res.expiresAt }),
-    // NG turns the shop to 停止中: it needs the merchant.
-    status: res.ok ? "ok" : "stopped",
-    ...(res.ok ? { lastError: null } : { lastError: `test: ${res.reason ?? "NG"}` }),
-  });
+  const ref = { accountId, shopId: shop.id };
+  const res = (await shopSync(c.env, ref).connectionTest(ref))!;
   return c.json(
     {
       ok: res.ok,
@@ -178,7 +173,8 @@ shopsApi.openapi(r.pullShopRoute, async (c) => {
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   await requireSync(db, accountId);
   if (!shop.importEnabled) throw conflict(`取込み is off for shop ${shop.id}`);
-  return c.json(await pullShop(c.env, db, shop).catch(mallProblem), 200);
+  const out = await syncPull(c.env, { accountId, shopId: shop.id }).catch(mallProblem);
+  return c.json({ counts: out!.counts, lines: out!.lines }, 200);
 });
 
 shopsApi.openapi(r.pushShopRoute, async (c) => {
@@ -187,7 +183,7 @@ shopsApi.openapi(r.pushShopRoute, async (c) => {
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   await requireSync(db, accountId);
   if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
-  const items = await pushShop(c.env, db, shop, { all: c.req.valid("query").all === "true" }).catch(mallProblem);
+  const items = (await syncPush(c.env, { accountId, shopId: shop.id }, { all: c.req.valid("query").all === "true" }).catch(mallProblem)).map(({ productId: _, ...item }) => item);
   return c.json({ sent: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length, items }, 200);
 });
 
@@ -201,9 +197,6 @@ shopsApi.openapi(r.shopStockRoute, async (c) => {
   if (missing.length) throw badRequest(`codes: unknown master codes ${missing.join(", ")}`);
   const rows = await Promise.all(found.map(async (p) => ({ p, l: await getListing(db, accountId, p.id, shop.id) })));
   const items = rows.map(({ p, l }) => ({ masterCode: p.masterCode, mallCode: mallCodeOf(shop.kind, p.masterCode, l?.mallCode), lastSentFigure: l?.lastSentFigure ?? null }));
-  const ctx = await mallContext(c.env, db, shop);
-  const live = await adapterFor(shop.kind)
-    .readStock(ctx, items.map((i) => i.mallCode))
-    .catch(mallProblem);
+  const live = await syncRead(c.env, { accountId, shopId: shop.id }, items.map((i) => i.mallCode)).catch(mallProblem);
   return c.json({ items: items.map((i) => ({ ...i, quantity: live.find((r) => r.mallCode === i.mallCode)?.quantity ?? null })) }, 200);
 });

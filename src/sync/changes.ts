@@ -1,0 +1,33 @@
+import { and, eq, ne } from "drizzle-orm";
+import type { Db } from "../env";
+import { setsUsing } from "../db/queries/products";
+import { shops } from "../db/schema";
+import { shopSync } from "./shop-sync-client";
+
+// Changes that move a figure without a stock movement — a group's 確保在庫/比率/制限, a listing's
+// 管理 or 手動 figure, a product's 連動 or set components, a shop's own rules — mark the
+// affected products dirty in the shops' ShopSync objects, exactly as a drain does for movements.
+
+/** These products (and the sets built from them) may show a new figure on these shops (default: every shop taking updates). */
+export async function productsChanged(env: Env, db: Db, accountId: number, productIds: number[], opts: { shopIds?: number[] } = {}) {
+  if (productIds.length === 0) return;
+  const targets =
+    opts.shopIds ??
+    (await db
+      .select({ id: shops.id })
+      .from(shops)
+      .where(and(eq(shops.accountId, accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
+      .all()).map((s) => s.id);
+  if (targets.length === 0) return;
+  const sets = await setsUsing(db, accountId, productIds);
+  const ids = [...new Set([...productIds, ...sets.map((s) => s.setId)])];
+  await Promise.all(targets.map((shopId) => shopSync(env, { accountId, shopId }).markDirty({ accountId, shopId }, ids)));
+}
+
+/** Every product is due on this shop (new shop, credentials replaced, its rules or モール更新 changed). */
+export async function shopChanged(env: Env, accountId: number, shopId: number) {
+  const ref = { accountId, shopId };
+  const stub = shopSync(env, ref);
+  await stub.markAll(ref);
+  await stub.kick(ref);
+}
