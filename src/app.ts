@@ -12,6 +12,7 @@ import { operatorApi } from "./routes/api/operator";
 import { productsApi } from "./routes/api/products";
 import { salesApi } from "./routes/api/sales";
 import { shopsApi } from "./routes/api/shops";
+import { syncFailuresApi } from "./routes/api/sync-failures";
 import { homePage } from "./routes/ui/home";
 
 export const app = new Hono<AppEnv>();
@@ -41,11 +42,13 @@ api.use("/sales/*", apiAuth);
 api.use("/groups/*", apiAuth);
 api.use("/logs/*", apiAuth);
 api.use("/shops/*", apiAuth);
+api.use("/sync/*", apiAuth);
 api.route("/products", productsApi);
 api.route("/sales", salesApi);
 api.route("/groups", groupsApi);
 api.route("/logs", logsApi);
 api.route("/shops", shopsApi);
+api.route("/sync/failures", syncFailuresApi);
 app.route("/api/v1", api);
 
 app.route("/", homePage);

@@ -22,6 +22,7 @@ import {
   salesBody,
   stockBody,
 } from "../../schemas/api";
+import { syncFailureOut, syncFailuresQuery } from "../../schemas/sync";
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
 
@@ -221,6 +222,13 @@ function document() {
       },
       "/logs/sales": { get: { summary: "販売ログ, newest first", parameters: queryParams(logsQuery), responses: { "200": json(page(z.any())), ...problems(400, 401) } } },
       "/logs/operations": { get: { summary: "操作ログ, newest first", parameters: queryParams(logsQuery), responses: { "200": json(page(z.any())), ...problems(400, 401) } } },
+      "/sync/failures": {
+        get: { summary: "Tasks that failed every retry (dead-lettered), newest first", parameters: queryParams(syncFailuresQuery), responses: { "200": json(page(syncFailureOut)), ...problems(400, 401) } },
+      },
+      "/sync/failures/{id}/retry": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+        post: { summary: "Send a failed task again on its original queue and mark it resolved", responses: { "200": json(syncFailureOut), ...problems(401, 404, 409) } },
+      },
       "/openapi.json": { get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
   };

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+// Request and response shapes of /sync (failed tasks).
+
+export const syncFailuresQuery = z.object({
+  status: z.enum(["open", "resolved"]).optional().describe("open: not yet retried; resolved: retried"),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const syncFailureOut = z.object({
+  id: z.number(),
+  queue: z.string().describe("The queue the task failed on; a retry sends it there again"),
+  kind: z.string().describe("pull, push, stock-changed, housekeeping (unknown: a body Kura could not read)"),
+  shopId: z.number().nullable(),
+  task: z.unknown().describe("The task message as it was sent"),
+  attempts: z.number().describe("Deliveries before it was given up"),
+  enqueuedAt: z.string(),
+  failedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
