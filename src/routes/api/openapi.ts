@@ -54,6 +54,7 @@ const shopOut = z.object({
   lastImportAt: z.string().nullable(),
   lastPushAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  warnings: z.array(z.object({ code: z.enum(["credentials_expiring", "credentials_expired"]), expiresAt: z.string(), daysLeft: z.number(), message: z.string() })),
 });
 
 function document() {

@@ -11,6 +11,7 @@ import { mallContext, sealCredentials } from "../../malls/context";
 import { adapterFor, mallCodeOf } from "../../malls/registry";
 import { MallError } from "../../malls/types";
 import { createShopBody, patchShopBody, pushQuery, shopStockQuery } from "../../schemas/api";
+import { shopWarnings, testShopConnection } from "../../sync/connection-test";
 import { pullShop, pushShop } from "../../sync/shop-sync";
 
 export const shopsApi = new Hono<AppEnv>();
@@ -35,6 +36,7 @@ export function shopOut(s: Shop) {
     lastImportAt: iso(s.lastImportAt),
     lastPushAt: iso(s.lastPushAt),
     lastError: s.lastError,
+    warnings: shopWarnings(s),
   };
 }
 
@@ -107,28 +109,13 @@ shopsApi.delete("/:id", async (c) => {
 
 // 接続テスト: one cheap real call; the result and the credential expiry are stored on the shop.
 shopsApi.post("/:id/test", async (c) => {
-  const { accountId } = c.get("principal");
-  const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.param("id"));
-  const ctx = await mallContext(c.env, db, shop);
-  const res = await adapterFor(shop.kind)
-    .testConnection(ctx)
-    .catch((err: unknown) => ({ ok: false, reason: err instanceof MallError ? err.message : "接続できませんでした", errorClass: err instanceof MallError ? err.errorClass : "transient" }) as const);
-  const now = Date.now();
-  await updateShop(db, accountId, shop.id, {
-    lastTestAt: now,
-    lastTestOk: res.ok,
-    lastTestReason: res.ok ? null : (res.reason ?? "NG"),
-    ...("expiresAt" in res && res.expiresAt !== undefined && { credentialsExpireAt: res.expiresAt }),
-    // NG turns the shop to 停止中: it needs the merchant.
-    status: res.ok ? "ok" : "stopped",
-    ...(res.ok ? { lastError: null } : { lastError: `test: ${res.reason ?? "NG"}` }),
-  });
+  const shop = await ownedShop(c.get("db"), c.get("principal").accountId, c.req.param("id"));
+  const res = await testShopConnection(c.env, c.get("db"), shop);
   return c.json({
     ok: res.ok,
     ...(res.reason && { reason: res.reason }),
     ...(res.errorClass && { errorClass: res.errorClass }),
-    ...("expiresAt" in res && res.expiresAt !== undefined && { expiresAt: new Date(res.expiresAt).toISOString() }),
+    ...(res.expiresAt !== undefined && { expiresAt: new Date(res.expiresAt).toISOString() }),
   });
 });
 
