@@ -13,6 +13,7 @@ import { productsApi } from "./routes/api/products";
 import { salesApi } from "./routes/api/sales";
 import { shopsApi } from "./routes/api/shops";
 import { syncFailuresApi } from "./routes/api/sync-failures";
+import { syncInvariantsApi } from "./routes/api/sync-invariants";
 import { homePage } from "./routes/ui/home";
 
 export const app = new Hono<AppEnv>();
@@ -49,6 +50,7 @@ api.route("/groups", groupsApi);
 api.route("/logs", logsApi);
 api.route("/shops", shopsApi);
 api.route("/sync/failures", syncFailuresApi);
+api.route("/sync/invariants", syncInvariantsApi);
 app.route("/api/v1", api);
 
 app.route("/", homePage);

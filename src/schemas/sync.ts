@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Request and response shapes of /sync (failed tasks).
+// Request and response shapes of /sync (failed tasks and invariant reports).
 
 export const syncFailuresQuery = z.object({
   status: z.enum(["open", "resolved"]).optional().describe("open: not yet retried; resolved: retried"),
@@ -18,4 +18,17 @@ export const syncFailureOut = z.object({
   enqueuedAt: z.string(),
   failedAt: z.string(),
   resolvedAt: z.string().nullable(),
+});
+
+export const invariantsQuery = z.object({
+  all: z.enum(["true", "false"]).optional().describe("true: every group's latest report, also those without problems"),
+});
+
+export const invariantReportOut = z.object({
+  groupId: z.number(),
+  group: z.string().nullable(),
+  checkedAt: z.string(),
+  ok: z.boolean(),
+  projectionChecked: z.boolean().describe("false: the group had changes on their way to D1, only its ledger was checked"),
+  problems: z.array(z.record(z.string(), z.unknown())),
 });

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { syncFailures } from "../schema";
+import { groups, invariantReports, syncFailures } from "../schema";
 
 export type SyncFailure = typeof syncFailures.$inferSelect;
 
@@ -56,4 +56,29 @@ export async function resolveSyncFailure(db: Db, accountId: number, id: number, 
 
 export async function reopenSyncFailure(db: Db, accountId: number, id: number) {
   await db.update(syncFailures).set({ resolvedAt: null }).where(and(eq(syncFailures.accountId, accountId), eq(syncFailures.id, id)));
+}
+
+export type InvariantReport = typeof invariantReports.$inferSelect;
+
+export async function insertInvariantReport(db: Db, accountId: number, report: Omit<InvariantReport, "id" | "accountId">) {
+  await db.insert(invariantReports).values({ accountId, ...report });
+}
+
+/** The latest report of each of the account's groups (with the group's name), by group id. */
+export async function latestInvariantReports(db: Db, accountId: number) {
+  return db
+    .select({ report: invariantReports, groupName: groups.name })
+    .from(invariantReports)
+    .leftJoin(groups, and(eq(groups.id, invariantReports.groupId), eq(groups.accountId, invariantReports.accountId)))
+    .where(
+      and(
+        eq(invariantReports.accountId, accountId),
+        eq(
+          invariantReports.id,
+          sql`(SELECT MAX(r.id) FROM invariant_reports r WHERE r.account_id = ${invariantReports.accountId} AND r.group_id = ${invariantReports.groupId})`,
+        ),
+      ),
+    )
+    .orderBy(invariantReports.groupId)
+    .all();
 }

@@ -22,7 +22,7 @@ import {
   salesBody,
   stockBody,
 } from "../../schemas/api";
-import { syncFailureOut, syncFailuresQuery } from "../../schemas/sync";
+import { invariantReportOut, invariantsQuery, syncFailureOut, syncFailuresQuery } from "../../schemas/sync";
 
 // The OpenAPI document is generated from the same zod schemas the routes validate with.
 
@@ -229,6 +229,13 @@ function document() {
       "/sync/failures/{id}/retry": {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
         post: { summary: "Send a failed task again on its original queue and mark it resolved", responses: { "200": json(syncFailureOut), ...problems(401, 404, 409) } },
+      },
+      "/sync/invariants": {
+        get: {
+          summary: "The latest daily invariant check per product group (only those with problems unless all=true)",
+          parameters: queryParams(invariantsQuery),
+          responses: { "200": json(z.object({ items: z.array(invariantReportOut) })), ...problems(400, 401) },
+        },
       },
       "/openapi.json": { get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
