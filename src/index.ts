@@ -1,6 +1,7 @@
 import { app } from "./app";
 import { schedule } from "./sync/scheduler";
 import { consume } from "./sync/queue";
+import { isDeadLetterQueue, storeDeadLetters } from "./sync/dead-letters";
 
 export { StockGroup } from "./stock/stock-group";
 export { ShopSync } from "./sync/shop-sync-object";
@@ -11,6 +12,8 @@ export default {
     ctx.waitUntil(schedule(controller, env));
   },
   async queue(batch, env) {
-    await consume(batch, env);
+    // The dead-letter queues are recorded, never run: their tasks already failed every retry.
+    if (isDeadLetterQueue(batch.queue)) await storeDeadLetters(batch, env);
+    else await consume(batch, env);
   },
 } satisfies ExportedHandler<Env>;

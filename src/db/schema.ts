@@ -276,3 +276,45 @@ export const operationLog = sqliteTable(
     index("operation_log_account_target_at_idx").on(t.accountId, t.target, t.at),
   ],
 );
+
+// Queue messages that exhausted their retries, read from the dead-letter queues so that nothing
+// is dropped silently. A deployment-wide task (a housekeeping sweep) has no account: its row is
+// kept with account_id NULL and only the operator's logs point at it.
+export const syncFailures = sqliteTable(
+  "sync_failures",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer(),
+    shopId: integer(),
+    queue: text().notNull(), // the queue the task failed on (kura-pull | kura-push): retry sends it there
+    messageId: text().notNull(),
+    kind: text().notNull(), // the task's kind ("pull", "push", "stock-changed", "housekeeping", or "unknown")
+    body: text({ mode: "json" }).notNull(),
+    attempts: integer().notNull(), // deliveries on the original queue before it was dead-lettered
+    enqueuedAt: integer().notNull(), // the message's own timestamp
+    createdAt: createdAt(), // when the dead-letter consumer recorded it (first failed for good)
+    resolvedAt: integer(),
+  },
+  (t) => [
+    // The dead-letter queue delivers at least once: the same message is recorded once.
+    uniqueIndex("sync_failures_message_uq").on(t.queue, t.messageId),
+    index("sync_failures_account_idx").on(t.accountId, t.id),
+  ],
+);
+
+// One row per invariant check of a product group (daily): what the StockGroup and the D1
+// projection disagreed on. The API shows the latest per group.
+export const invariantReports = sqliteTable(
+  "invariant_reports",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull(),
+    groupId: integer().notNull(),
+    checkedAt: integer().notNull(),
+    ok: integer({ mode: "boolean" }).notNull(),
+    // False when the group still had changes on their way to D1: only its ledger was checked.
+    projectionChecked: integer({ mode: "boolean" }).notNull(),
+    problems: text({ mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [index("invariant_reports_group_idx").on(t.accountId, t.groupId, t.id), index("invariant_reports_account_checked_idx").on(t.accountId, t.checkedAt)],
+);

@@ -17,5 +17,19 @@ export const shopTask = z.object({
   urgent: z.boolean().optional(),
 });
 
-export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask]);
+/**
+ * Housekeeping (src/sync/housekeeping.ts), on kura-push. Without an accountId a job is a sweep:
+ * it lists what to do (from id `after` on) and enqueues one task per shop, group or account.
+ */
+export const housekeepingTask = z.object({
+  kind: z.literal("housekeeping"),
+  job: z.enum(["connection-test", "invariant-check", "prune-logs"]),
+  accountId: z.number().int().optional(),
+  shopId: z.number().int().optional(),
+  groupId: z.number().int().optional(),
+  after: z.number().int().optional(),
+});
+export type HousekeepingTask = z.infer<typeof housekeepingTask>;
+
+export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, housekeepingTask]);
 export type Task = z.infer<typeof task>;

@@ -6,8 +6,8 @@ import { mallContext } from "../malls/context";
 import { getSettings } from "../db/queries/accounts";
 import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
-import { MallError, type MallErrorClass, type StockReading } from "../malls/types";
-import { type ConnectionTestOutcome, runConnectionTest } from "./connection-test";
+import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
+import { testShopConnection } from "./connection-test";
 import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
 import { ShopSyncStore } from "./shop-sync-store";
 
@@ -116,12 +116,12 @@ export class ShopSync extends DurableObject<Env> {
   }
 
   /** 接続テスト, in turn with everything else; OK brings a stopped shop's waiting work back. */
-  async connectionTest(ref: ShopRef): Promise<ConnectionTestOutcome | null> {
+  async connectionTest(ref: ShopRef): Promise<ConnectionTestResult | null> {
     this.remember(ref);
     return this.serial(async () => {
       const shop = await this.shop(ref);
       if (!shop) return null;
-      const res = await runConnectionTest(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
+      const res = await testShopConnection(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
       if (res.ok) await this.kickNow();
       return res;
     });

@@ -6,6 +6,7 @@ import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
 import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
+import { runHousekeeping } from "./housekeeping";
 import { shopSync, syncPull } from "./shop-sync-client";
 
 // What each queued task does. Small messages in, current state read here: a task that runs late
@@ -13,6 +14,7 @@ import { shopSync, syncPull } from "./shop-sync-client";
 // never call a mall themselves: they hand the work to the shop's ShopSync object.
 
 export async function runTask(env: Env, t: Task): Promise<void> {
+  if (t.kind === "housekeeping") return runHousekeeping(env, t);
   const db = createDb(env.DB);
   if (t.kind === "stock-changed") {
     const targets = await db

@@ -59,7 +59,7 @@ describe("rakuten: stock", () => {
   it("the default mall code is manageNumber:variantId, lowercasing only the manageNumber", () => {
     expect(rakutenAdapter.defaultMallCode("TS-001")).toBe("ts-001:normal-inventory");
     expect(rakutenAdapter.defaultMallCode("TS-001:Red-M")).toBe("ts-001:Red-M");
-    expect(rakutenAdapter.limits).toEqual({ pushBatch: 400, readBatch: 1000, requestsPerSecond: 1 });
+    expect(rakutenAdapter.limits).toEqual({ pushBatch: 400, readBatch: 1000, requestsPerSecond: 1, pollEverySec: 15 });
   });
 
   it("a push of 1 item sends one ABSOLUTE bulk-upsert and reads back", async () => {

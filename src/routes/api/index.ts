@@ -7,6 +7,8 @@ import { operatorApi } from "./operator";
 import { productsApi } from "./products";
 import { salesApi } from "./sales";
 import { shopsApi } from "./shops";
+import { syncFailuresApi } from "./sync-failures";
+import { syncInvariantsApi } from "./sync-invariants";
 import { tokensApi } from "./tokens";
 
 // JSON API v1: every resource router mounted on one OpenAPIHono, whose registry then holds every
@@ -14,7 +16,8 @@ import { tokensApi } from "./tokens";
 export const api = apiRouter();
 
 api.route("/operator", operatorApi);
-const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi };
+const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi,
+  "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);

@@ -28,6 +28,16 @@ export const shopSchema = z
     lastImportAt: iso,
     lastPushAt: iso,
     lastError: z.string().nullable(),
+    warnings: z
+      .array(
+        z.object({
+          code: z.enum(["credentials_expiring", "credentials_expired"]),
+          expiresAt: z.string(),
+          daysLeft: z.number(),
+          message: z.string(),
+        }),
+      )
+      .describe("What needs the merchant soon, e.g. credentials that expire within 14 days"),
   })
   .openapi("Shop");
 

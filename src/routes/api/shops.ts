@@ -22,6 +22,7 @@ import { mallContext, sealCredentials } from "../../malls/context";
 import { adapterFor, mallCodeOf } from "../../malls/registry";
 import { type MallKind, MallError } from "../../malls/types";
 import { shopChanged } from "../../sync/changes";
+import { shopWarnings } from "../../sync/connection-test";
 import { shopSync, syncPull, syncPush, syncRead } from "../../sync/shop-sync-client";
 import * as r from "./shops-routes";
 
@@ -51,6 +52,7 @@ export function shopOut(s: Shop, failingListings: number): z.infer<typeof r.shop
     lastImportAt: iso(s.lastImportAt),
     lastPushAt: iso(s.lastPushAt),
     lastError: s.lastError,
+    warnings: shopWarnings(s),
   };
 }
 
