@@ -10,6 +10,7 @@ import { shopsApi } from "./shops";
 import { syncFailuresApi } from "./sync-failures";
 import { syncInvariantsApi } from "./sync-invariants";
 import { tokensApi } from "./tokens";
+import { unmatchedApi } from "./unmatched";
 
 // JSON API v1: every resource router mounted on one OpenAPIHono, whose registry then holds every
 // route definition; /openapi.json is derived from it.
@@ -22,4 +23,6 @@ for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);
 }
+// Under /sales, so the /sales/* apiAuth above already guards it.
+api.route("/sales/unmatched", unmatchedApi);
 serveDocument(api);
