@@ -6,6 +6,7 @@ import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
 import { productsApi } from "./products";
 import { salesApi } from "./sales";
+import { settingsApi } from "./settings";
 import { shopsApi } from "./shops";
 import { syncFailuresApi } from "./sync-failures";
 import { syncInvariantsApi } from "./sync-invariants";
@@ -17,7 +18,7 @@ import { unmatchedApi } from "./unmatched";
 export const api = apiRouter();
 
 api.route("/operator", operatorApi);
-const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi,
+const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
