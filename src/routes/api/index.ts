@@ -10,6 +10,7 @@ import { settingsApi } from "./settings";
 import { shopsApi } from "./shops";
 import { syncFailuresApi } from "./sync-failures";
 import { syncInvariantsApi } from "./sync-invariants";
+import { syncStatusApi } from "./sync-status";
 import { tokensApi } from "./tokens";
 import { unmatchedApi } from "./unmatched";
 
@@ -19,7 +20,7 @@ export const api = apiRouter();
 
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
-  "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi };
+  "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);
