@@ -13,6 +13,7 @@ import { syncInvariantsApi } from "./sync-invariants";
 import { syncStatusApi } from "./sync-status";
 import { tokensApi } from "./tokens";
 import { unmatchedApi } from "./unmatched";
+import { unreflectedApi } from "./unreflected";
 
 // JSON API v1: every resource router mounted on one OpenAPIHono, whose registry then holds every
 // route definition; /openapi.json is derived from it.
@@ -20,7 +21,8 @@ export const api = apiRouter();
 
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
-  "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi };
+  "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
+  "/unreflected": unreflectedApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);
