@@ -60,6 +60,20 @@ describe("未登録コード: GET /sales/unmatched, POST /sales/unmatched/{id}/a
     expect((await c.get("/products/X-1")).json.onHand).toBe(3);
   });
 
+  it("a shop's line is applied under the shop's own key: the same order line from that shop is then a duplicate", async () => {
+    const c = await newAccount();
+    const created = await c.post("/shops", { kind: "shopify", name: "Shopify", updateEnabled: false, credentials: { shopDomain: "x.myshopify.com", accessToken: "t" } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const shop = created.json;
+    await sale(c, String(shop.id), "#1001", [{ lineId: "L1", code: "SH-1", quantity: 1 }]);
+    const line = (await c.get("/sales/unmatched")).json.items[0];
+    expect(line).toMatchObject({ source: String(shop.id), shopId: shop.id, orderId: "#1001", code: "SH-1" });
+    await product(c, "SH-1", { onHand: 4 });
+    expect((await c.post(`/sales/unmatched/${line.id}/apply`)).json).toMatchObject({ resolved: 1, lines: [{ result: "applied", onHand: 3 }] });
+    expect((await sale(c, String(shop.id), "#1001", [{ lineId: "L1", code: "SH-1", quantity: 1 }])).json.lines[0].result).toBe("duplicate");
+    expect((await c.get("/products/SH-1")).json.onHand).toBe(3);
+  });
+
   it("another account's line answers 404", async () => {
     const a = await newAccount();
     const b = await newAccount();
