@@ -69,6 +69,8 @@ export const settings = sqliteTable("settings", {
   syncEnabled: integer({ mode: "boolean" }).notNull().default(true),
   // 在庫反映間隔 in minutes, 3–20.
   reflectIntervalMin: integer().notNull().default(5),
+  // 在庫少 threshold for products without their own; null: no warning.
+  lowStockDefault: integer(),
   updatedAt: createdAt(),
 });
 

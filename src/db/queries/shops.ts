@@ -214,3 +214,13 @@ export function shopHealth(s: Pick<Shop, "status">, failingListings: number): Sh
   if (s.status === "retrying" || failingListings > 0) return "error";
   return "ok";
 }
+
+/** 対象 listings whose last push the mall refused (an error text, not 'ok' or 'recheck'), first `limit`. */
+export async function failingListings(db: Db, accountId: number, limit: number) {
+  return db
+    .select({ productId: listings.productId, shopId: listings.shopId, lastResult: listings.lastResult })
+    .from(listings)
+    .where(and(eq(listings.accountId, accountId), sql`managed = 1 AND last_result IS NOT NULL AND last_result NOT IN ('ok', 'recheck')`))
+    .limit(limit)
+    .all();
+}

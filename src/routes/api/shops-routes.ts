@@ -22,6 +22,10 @@ export const shopSchema = z
     credentialsExpireAt: iso,
     status: z.enum(["ok", "retrying", "stopped"]),
     failingListings: z.number().int().describe("対象 listings whose last push failed"),
+    unreflected: z.number().int().describe("未反映: products waiting to be sent to this shop plus listings whose last push failed"),
+    lag: z
+      .object({ p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), samples: z.number().int() })
+      .describe("How long changes took to reach this shop lately (change → mall accepted), in ms; null without samples"),
     health: z.enum(["ok", "error", "stopped"]).describe("stopped when 停止中; error when the last call failed or a listing's push failed"),
     healthLabel: z.enum(["正常", "一時エラー", "停止中"]),
     lastTest: z.object({ at: iso, ok: z.boolean().nullable(), reason: z.string().nullable() }).nullable(),

@@ -28,8 +28,21 @@ import * as r from "./shops-routes";
 
 export const shopsApi = apiRouter();
 
+/** What the shop's ShopSync holds: products waiting to be sent and how long sending took lately. */
+export interface SyncView {
+  dirty: number;
+  lag: { p50Ms: number | null; p95Ms: number | null; samples: number };
+}
+const NO_SYNC: SyncView = { dirty: 0, lag: { p50Ms: null, p95Ms: null, samples: 0 } };
+
+export async function syncView(env: Env, accountId: number, shopId: number): Promise<SyncView> {
+  const ref = { accountId, shopId };
+  const st = await shopSync(env, ref).status(ref);
+  return { dirty: st.dirty, lag: { p50Ms: st.lag.p50, p95Ms: st.lag.p95, samples: st.lag.samples } };
+}
+
 /** A shop as the API shows it: credentials are never returned, only whether they are set. */
-export function shopOut(s: Shop, failingListings: number): z.infer<typeof r.shopSchema> {
+export function shopOut(s: Shop, failingListings: number, sync: SyncView = NO_SYNC): z.infer<typeof r.shopSchema> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const health = shopHealth(s, failingListings);
   return {
@@ -46,6 +59,9 @@ export function shopOut(s: Shop, failingListings: number): z.infer<typeof r.shop
     credentialsExpireAt: iso(s.credentialsExpireAt),
     status: s.status,
     failingListings,
+    // Waiting in the ShopSync plus refused by the mall (a refused item may also be waiting).
+    unreflected: sync.dirty + failingListings,
+    lag: sync.lag,
     health,
     healthLabel: HEALTH_LABEL[health] as z.infer<typeof r.shopSchema>["healthLabel"],
     lastTest: s.lastTestAt ? { at: iso(s.lastTestAt), ok: s.lastTestOk, reason: s.lastTestReason } : null,
@@ -56,9 +72,13 @@ export function shopOut(s: Shop, failingListings: number): z.infer<typeof r.shop
   };
 }
 
-async function shopsOut(db: Db, accountId: number, list: Shop[]) {
-  const failing = await failingListingCounts(db, accountId, list.map((s) => s.id));
-  return list.map((s) => shopOut(s, failing.get(s.id) ?? 0));
+/** With `env`, each shop's ShopSync is asked for its 未反映 count and lag. */
+export async function shopsOut(db: Db, accountId: number, list: Shop[], env?: Env) {
+  const [failing, sync] = await Promise.all([
+    failingListingCounts(db, accountId, list.map((s) => s.id)),
+    Promise.all(list.map((s) => (env ? syncView(env, accountId, s.id) : NO_SYNC))),
+  ]);
+  return list.map((s, i) => shopOut(s, failing.get(s.id) ?? 0, sync[i]));
 }
 
 function parseCredentials(kind: string, raw: unknown) {
@@ -88,7 +108,7 @@ function mallProblem(err: unknown): never {
 shopsApi.openapi(r.listShopsRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  return c.json({ items: await shopsOut(db, accountId, await listShops(db, accountId)) }, 200);
+  return c.json({ items: await shopsOut(db, accountId, await listShops(db, accountId), c.env) }, 200);
 });
 
 shopsApi.openapi(r.createShopRoute, async (c) => {
@@ -106,13 +126,13 @@ shopsApi.openapi(r.createShopRoute, async (c) => {
   await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
   // Every product is 対象 on a new shop by default: all of them are due there.
   if (shop.updateEnabled) await shopChanged(c.env, accountId, shop.id);
-  return c.json(shopOut(shop, 0), 201);
+  return c.json(shopOut(shop, 0, await syncView(c.env, accountId, shop.id)), 201);
 });
 
 shopsApi.openapi(r.getShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
-  const [out] = await shopsOut(db, accountId, [await ownedShop(db, accountId, c.req.valid("param").id)]);
+  const [out] = await shopsOut(db, accountId, [await ownedShop(db, accountId, c.req.valid("param").id)], c.env);
   return c.json(out, 200);
 });
 
@@ -133,7 +153,7 @@ shopsApi.openapi(r.patchShopRoute, async (c) => {
   const failing = (await failingListingCounts(db, accountId, [shop.id])).get(shop.id) ?? 0;
   const changed = { ...body, ...(credentials !== undefined && { credentials: "(replaced)" }) };
   await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop, failing), after: changed });
-  return c.json(shopOut(updated, failing), 200);
+  return c.json(shopOut(updated, failing, await syncView(c.env, accountId, shop.id)), 200);
 });
 
 shopsApi.openapi(r.deleteShopRoute, async (c) => {

@@ -1,0 +1,1 @@
+ALTER TABLE `settings` ADD `low_stock_default` integer;

@@ -1,0 +1,90 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, ne } from "drizzle-orm";
+import { getSettings } from "../../db/queries/accounts";
+import { operationInsert } from "../../db/queries/logs";
+import { settings, shops } from "../../db/schema";
+import { badRequest } from "../../lib/errors";
+import { apiRouter } from "../../lib/validate";
+import { shopChanged } from "../../sync/changes";
+import { API_TOKEN, json, jsonBody, problems } from "./openapi-kit";
+
+// The account's settings (SPEC §2): 在庫連動, 在庫反映間隔, the default 在庫少 threshold.
+
+export const settingsApi = apiRouter();
+
+const tags = ["settings"];
+
+const settingsSchema = z
+  .object({
+    syncEnabled: z.boolean().describe("在庫連動: when off, nothing is imported or pushed for the account"),
+    reflectIntervalMinutes: z.number().int().min(3).max(20).describe("在庫反映間隔 in minutes (3–20)"),
+    lowStockDefault: z.number().int().min(0).nullable().describe("在庫少 threshold for products without their own; null: none"),
+    updatedAt: z.string(),
+  })
+  .openapi("Settings");
+
+const settingsPatch = z
+  .object({
+    syncEnabled: z.boolean().optional(),
+    reflectIntervalMinutes: z.number().int().min(3).max(20).optional(),
+    lowStockDefault: z.number().int().min(0).max(1_000_000_000).nullable().optional(),
+  })
+  .strict()
+  .openapi("SettingsPatch", { description: "Changes exactly the fields sent; turning 在庫連動 back on sends whatever is 未反映" });
+
+const getRoute = createRoute({
+  method: "get", path: "/", tags, security: API_TOKEN,
+  summary: "The account's settings",
+  responses: { 200: json(settingsSchema), ...problems(401) },
+});
+
+const patchRoute = createRoute({
+  method: "patch", path: "/", tags, security: API_TOKEN,
+  summary: "Change the account's settings (exactly the fields sent)",
+  request: { body: jsonBody(settingsPatch) },
+  responses: { 200: json(settingsSchema), ...problems(400, 401, 403, 415) },
+});
+
+type Row = typeof settings.$inferSelect;
+const out = (s: Row) => ({
+  syncEnabled: s.syncEnabled,
+  reflectIntervalMinutes: s.reflectIntervalMin,
+  lowStockDefault: s.lowStockDefault,
+  updatedAt: new Date(s.updatedAt).toISOString(),
+});
+
+settingsApi.openapi(getRoute, async (c) => {
+  const { accountId } = c.get("principal");
+  const s = await getSettings(c.get("db"), accountId);
+  return c.json(out(s!), 200);
+});
+
+settingsApi.openapi(patchRoute, async (c) => {
+  const body = c.req.valid("json");
+  const { accountId, actor } = c.get("principal");
+  const db = c.get("db");
+  if (Object.keys(body).length === 0) throw badRequest("nothing to change: send at least one field");
+  const before = (await getSettings(db, accountId))!;
+  const change = {
+    ...(body.syncEnabled !== undefined && { syncEnabled: body.syncEnabled }),
+    ...(body.reflectIntervalMinutes !== undefined && { reflectIntervalMin: body.reflectIntervalMinutes }),
+    ...(body.lowStockDefault !== undefined && { lowStockDefault: body.lowStockDefault }),
+  };
+  const after = (await db.update(settings).set({ ...change, updatedAt: Date.now() }).where(eq(settings.accountId, accountId)).returning().get())!;
+  await operationInsert(db, accountId, {
+    actor, action: "settings.update", target: "settings",
+    before: Object.fromEntries(Object.keys(body).map((k) => [k, out(before)[k as keyof typeof body]])),
+    after: body,
+  });
+  // 在庫連動 back on: what changed while it was off waited in each ShopSync (未反映) and nothing
+  // else would wake it; every shop taking updates is marked due in full and kicked.
+  if (!before.syncEnabled && after.syncEnabled) {
+    const targets = await db
+      .select({ id: shops.id })
+      .from(shops)
+      .where(and(eq(shops.accountId, accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
+      .all();
+    await Promise.all(targets.map((s) => shopChanged(c.env, accountId, s.id)));
+  }
+  return c.json(out(after), 200);
+});

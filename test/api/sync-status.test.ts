@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { SimKind } from "../../sim/index";
+import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { useMallSim } from "../helpers/mall-sim";
+
+const sim = useMallSim();
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function shopOn(c: Client, kind: SimKind) {
+  await sim.control(kind, "POST", "/reset");
+  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind) });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json as { id: number };
+}
+
+describe("shop status: unreflected and lag, and GET /sync/status", () => {
+  it("a sale held back by 在庫連動 off shows as 未反映 on the shop and in the totals, and clears with a lag once sent", async () => {
+    const c = await newAccount();
+    const shop = await shopOn(c, "shopify");
+    const p = await product(c, "ST-1", { onHand: 9 });
+    await sim.control("shopify", "POST", "/listings", { items: [{ code: "ST-1", quantity: 0 }] });
+    await drain(c.accountId, p.group.id);
+    await until("shop caught up", async () => (await c.get(`/shops/${shop.id}`)).json.unreflected, (n) => n === 0);
+
+    await c.patch("/settings", { syncEnabled: false });
+    await sale(c, "pos", "S-1", [{ lineId: "1", code: "ST-1", quantity: 2 }]);
+    await drain(c.accountId, p.group.id);
+    const waiting = await until("shop shows 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 1);
+    expect(waiting.lag).toMatchObject({ samples: expect.any(Number) });
+    expect((await c.get("/shops")).json.items[0].unreflected).toBe(1);
+
+    const st = await c.get("/sync/status");
+    expect(st.status).toBe(200);
+    expect(st.json.syncEnabled).toBe(false);
+    expect(st.json.shops).toEqual([
+      expect.objectContaining({ id: shop.id, kind: "shopify", name: "shopify 店", health: "ok", healthLabel: "正常", unreflected: 1, lastError: null }),
+    ]);
+    expect(st.json.totals).toMatchObject({ shops: 1, ok: 1, error: 0, stopped: 0, unreflected: 1 });
+
+    await c.patch("/settings", { syncEnabled: true });
+    const done = await until("sent", async () => (await c.get("/sync/status")).json, (s) => s.totals.unreflected === 0);
+    expect(done.shops[0].lag.samples).toBeGreaterThan(0);
+    expect(done.shops[0].lag.p95Ms).toEqual(expect.any(Number));
+    expect(done.totals.worstP95Ms).toBe(done.shops[0].lag.p95Ms);
+    expect(done.shops[0].lastPushAt).not.toBeNull();
+  });
+
+  it("an account without shops has empty totals; another account's shops are not counted", async () => {
+    const a = await newAccount();
+    await shopOn(a, "base");
+    const b = await newAccount();
+    const st = await b.get("/sync/status");
+    expect(st.json).toMatchObject({ syncEnabled: true, shops: [], totals: { shops: 0, unreflected: 0, worstP95Ms: null } });
+  });
+});
