@@ -1,23 +1,33 @@
 import type { MiddlewareHandler } from "hono";
-import { type BucketPlan, type BucketState, tryTake } from "../src/malls/token-bucket";
+import { type BucketPlan, type BucketState, refill, waitMs } from "../src/malls/token-bucket";
 
 // What every simulated mall records about the traffic it received, whoever sent it: how many
 // requests were in flight at once (a sync engine must never run two conversations with one
 // shop side by side) and how many arrived faster than the mall's documented budget allows
 // (MALLS.md §9). Read with GET /<kind>/__sim/traffic; POST /<kind>/__sim/reset clears it.
 
+/**
+ * A request is over budget when it arrives more than this before the documented bucket would
+ * let it in: the sender paces by its own clock and one request may travel slower than the next
+ * (two cores shared by the sender, the simulator and the load). The earliest arrival is reported
+ * as is (earliestMs), so nothing hides behind the tolerance.
+ */
+export const JITTER_TOLERANCE_MS = 250;
+
 export interface TrafficReport {
   requests: number;
   maxInFlight: number;
-  /** Requests that found the documented budget's bucket empty. */
+  /** Requests that arrived more than JITTER_TOLERANCE_MS before the documented bucket allowed. */
   overBudget: number;
+  /** The earliest any request arrived before its slot (ms; 0 = none early). */
+  earliestMs: number;
   firstAt: number | null;
   lastAt: number | null;
 }
 
 export class TrafficRecorder {
   private inFlight = 0;
-  private report: TrafficReport = { requests: 0, maxInFlight: 0, overBudget: 0, firstAt: null, lastAt: null };
+  private report: TrafficReport = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
   private bucket: BucketState | undefined;
 
   constructor(
@@ -28,7 +38,7 @@ export class TrafficRecorder {
   reset() {
     this.inFlight = 0;
     this.bucket = undefined;
-    this.report = { requests: 0, maxInFlight: 0, overBudget: 0, firstAt: null, lastAt: null };
+    this.report = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
   }
 
   get(): TrafficReport {
@@ -40,10 +50,14 @@ export class TrafficRecorder {
       // The simulator's own control API is not mall traffic.
       if (new URL(c.req.url).pathname.includes("/__sim")) return next();
       const at = this.now();
-      const taken = tryTake(this.bucket, this.plan, at);
-      this.bucket = taken.state;
+      // How early this request is for the bucket. Within the tolerance it takes its token (the
+      // bucket may dip below zero by at most that much); beyond it, it is over budget and, as a
+      // mall that refuses it would, takes nothing.
+      const early = waitMs(this.bucket, this.plan, at);
       this.report.requests++;
-      if (!taken.ok) this.report.overBudget++;
+      this.report.earliestMs = Math.max(this.report.earliestMs, early);
+      if (early > JITTER_TOLERANCE_MS) this.report.overBudget++;
+      else this.bucket = { tokens: refill(this.bucket, this.plan, at).tokens - 1, at };
       this.report.firstAt ??= at;
       this.report.lastAt = at;
       this.inFlight++;
