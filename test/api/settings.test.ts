@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { SimKind } from "../../sim/index";
-import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const mallShows = async (kind: SimKind, code: string) =>
-  ((await sim.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[]).find((i) => i.code === code)?.quantity;
-
-async function shopOn(c: Client, kind: SimKind) {
-  await sim.control(kind, "POST", "/reset");
-  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind) });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number };
-}
 
 describe("GET/PATCH /settings", () => {
   it("shows the defaults and changes exactly the fields sent, with an 操作ログ entry", async () => {
@@ -55,20 +35,20 @@ describe("GET/PATCH /settings", () => {
 
   it("with 在庫連動 off a POS sale is not pushed; turning it back on sends it without anyone asking", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "shopify");
+    const shop = await sim.shopOn(c, "shopify");
     const p = await product(c, "SET-TEA", { onHand: 20 });
     await sim.control("shopify", "POST", "/listings", { items: [{ code: "SET-TEA", quantity: 0 }] });
     await drain(c.accountId, p.group.id);
     expect((await c.post(`/shops/${shop.id}/push`)).json).toMatchObject({ failed: 0 });
-    expect(await mallShows("shopify", "SET-TEA")).toBe(20);
+    expect(await sim.shows("shopify", "SET-TEA")).toBe(20);
 
     expect((await c.patch("/settings", { syncEnabled: false })).json.syncEnabled).toBe(false);
     await sale(c, "pos-shibuya", "P-1", [{ lineId: "1", code: "SET-TEA", quantity: 3 }]);
     await drain(c.accountId, p.group.id);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(await mallShows("shopify", "SET-TEA")).toBe(20);
+    expect(await sim.shows("shopify", "SET-TEA")).toBe(20);
 
     expect((await c.patch("/settings", { syncEnabled: true })).json.syncEnabled).toBe(true);
-    await until("Shopify's figure", () => mallShows("shopify", "SET-TEA"), (q) => q === 17);
+    await until("Shopify's figure", () => sim.shows("shopify", "SET-TEA"), (q) => q === 17);
   });
 });

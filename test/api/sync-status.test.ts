@@ -1,31 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { SimKind } from "../../sim/index";
-import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function shopOn(c: Client, kind: SimKind) {
-  await sim.control(kind, "POST", "/reset");
-  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind) });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number };
-}
-
 describe("shop status: unreflected and lag, and GET /sync/status", () => {
   it("a sale held back by 在庫連動 off shows as 未反映 on the shop and in the totals, and clears with a lag once sent", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "shopify");
+    const shop = await sim.shopOn(c, "shopify");
     const p = await product(c, "ST-1", { onHand: 9 });
     await sim.control("shopify", "POST", "/listings", { items: [{ code: "ST-1", quantity: 0 }] });
     await drain(c.accountId, p.group.id);
@@ -56,7 +38,7 @@ describe("shop status: unreflected and lag, and GET /sync/status", () => {
 
   it("an account without shops has empty totals; another account's shops are not counted", async () => {
     const a = await newAccount();
-    await shopOn(a, "base");
+    await sim.shopOn(a, "base");
     const b = await newAccount();
     const st = await b.get("/sync/status");
     expect(st.json).toMatchObject({ syncEnabled: true, shops: [], totals: { shops: 0, unreflected: 0, worstP95Ms: null } });

@@ -1,34 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SimKind } from "../../sim/index";
-import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const mallShows = async (kind: SimKind, code: string) =>
-  ((await sim.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[]).find((i) => i.code === code)?.quantity;
-
-async function shopOn(c: Client, kind: SimKind) {
-  await sim.control(kind, "POST", "/reset");
-  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind) });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number };
-}
-
 describe("未反映変更: GET/POST /unreflected", () => {
   it("lists a product waiting while 在庫連動 is off, with the shop, and nothing once it is sent", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "shopify");
+    const shop = await sim.shopOn(c, "shopify");
     const p = await product(c, "UR-1", { onHand: 9 });
     await sim.control("shopify", "POST", "/listings", { items: [{ code: "UR-1", quantity: 0 }] });
     await drain(c.accountId, p.group.id);
@@ -45,16 +25,16 @@ describe("未反映変更: GET/POST /unreflected", () => {
 
     await c.patch("/settings", { syncEnabled: true });
     await until("sent", async () => (await c.get("/unreflected")).json.items, (i) => i.length === 0);
-    expect(await mallShows("shopify", "UR-1")).toBe(7);
+    expect(await sim.shows("shopify", "UR-1")).toBe(7);
   });
 
   it("a listing the mall refused is listed with the error; POST sends it at once, ahead of the retry", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "shopify");
+    const shop = await sim.shopOn(c, "shopify");
     const p = await product(c, "UR-2", { onHand: 9 });
     await sim.control("shopify", "POST", "/listings", { items: [{ code: "UR-2", quantity: 0 }] });
     await drain(c.accountId, p.group.id);
-    await until("first push", () => mallShows("shopify", "UR-2"), (q) => q === 9);
+    await until("first push", () => sim.shows("shopify", "UR-2"), (q) => q === 9);
     await until("caught up", async () => (await c.get("/unreflected")).json.items, (i) => i.length === 0);
 
     // The mall shows 3 and refused Kura's last push; nothing is queued to send again yet.
@@ -70,7 +50,7 @@ describe("未反映変更: GET/POST /unreflected", () => {
     const r = await c.post("/unreflected", { codes: ["UR-2", "NO-SUCH"] });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ marked: ["UR-2"], unknown: ["NO-SUCH"], shops: 1 });
-    await until("mall figure", () => mallShows("shopify", "UR-2"), (q) => q === 9, 3000);
+    await until("mall figure", () => sim.shows("shopify", "UR-2"), (q) => q === 9, 3000);
     await until("cleared", async () => (await c.get("/unreflected")).json.items, (i) => i.length === 0);
     expect((await c.get("/logs/operations")).json.items.some((o: any) => o.action === "sync.urgent")).toBe(true);
   });

@@ -63,3 +63,14 @@ export async function drain(accountId: number, groupId: number) {
 export async function sale(client: Client, source: string, orderId: string, lines: { lineId: string; code: string; quantity: number }[], kind: "sale" | "cancel" = "sale") {
   return client.post("/sales", { source, orderId, kind, lines });
 }
+
+/** Polls `read` until `ok` holds (the engine works by itself, within seconds), or fails naming `what`. */
+export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

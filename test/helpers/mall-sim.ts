@@ -1,4 +1,5 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import type { Client } from "./api";
 import { createMallSim, simDemoCredentials, type SimKind } from "../../sim/index";
 
 export const SIM_BASE = "https://sim.test";
@@ -38,5 +39,16 @@ export function useMallSim() {
     },
     credentials: (kind: SimKind) => structuredClone(simDemoCredentials[kind]) as Record<string, unknown>,
     baseUrl: (kind: SimKind) => `${SIM_BASE}/${kind}`,
+    /** What the simulated mall shows for one of its codes now. */
+    async shows(kind: SimKind, code: string): Promise<number | undefined> {
+      return ((await this.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[]).find((i) => i.code === code)?.quantity;
+    },
+    /** A fresh simulated mall and a shop of the account on it. */
+    async shopOn(c: Client, kind: SimKind, extra: Record<string, unknown> = {}): Promise<{ id: number }> {
+      await this.control(kind, "POST", "/reset");
+      const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: this.credentials(kind), baseUrl: this.baseUrl(kind), ...extra });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      return res.json as { id: number };
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SimKind } from "../../sim/index";
-import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 // Every mall lowers its own figure the moment a customer buys there. Kura must push whenever its
@@ -27,16 +27,6 @@ async function patiently(call: () => Promise<{ status: number; json: any }>) {
   }
 }
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * The engine pushes by itself as soon as it can; a push asked for by hand waits its turn behind
  * it. Either way nothing may fail, and the mall must end at `want`.
@@ -45,25 +35,13 @@ async function settle(c: Client, shopId: number, kind: SimKind, code: string, wa
   const r = await patiently(() => c.post(`/shops/${shopId}/push`));
   expect(r.status, JSON.stringify(r.json)).toBe(200);
   expect(r.json.failed, JSON.stringify(r.json)).toBe(0);
-  await until(`${kind} ${code}`, () => mallShows(kind, code), (q) => q === want);
-}
-
-async function shopOn(c: Client, kind: SimKind, extra: Record<string, unknown> = {}) {
-  await sim.control(kind, "POST", "/reset");
-  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind), ...extra });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number };
-}
-
-async function mallShows(kind: SimKind, code: string): Promise<number | undefined> {
-  const items = (await sim.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[];
-  return items.find((i) => i.code === code)?.quantity;
+  await until(`${kind} ${code}`, () => sim.shows(kind, code), (q) => q === want);
 }
 
 describe.each(Object.keys(MALL_CODE) as SimKind[])("販売制限 on a %s shop", (kind) => {
   it("a sale on the mall under a cap ends with the mall back at the cap", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, kind, { salesLimit: 10 });
+    const shop = await sim.shopOn(c, kind, { salesLimit: 10 });
     const p = await product(c, "CAP-1", { onHand: 50 });
     await drain(c.accountId, p.group.id);
     const { code, override } = MALL_CODE[kind];
@@ -73,7 +51,7 @@ describe.each(Object.keys(MALL_CODE) as SimKind[])("販売制限 on a %s shop", 
     await settle(c, shop.id, kind, code, 10);
 
     await sim.control(kind, "POST", "/orders", { lines: [{ code, quantity: 1 }] });
-    expect(await mallShows(kind, code)).toBe(9);
+    expect(await sim.shows(kind, code)).toBe(9);
     expect((await patiently(() => c.post(`/shops/${shop.id}/pull`))).json.counts.applied).toBe(1);
     expect((await c.get("/products/CAP-1")).json.onHand).toBe(49);
 
@@ -87,7 +65,7 @@ describe.each(Object.keys(MALL_CODE) as SimKind[])("販売制限 on a %s shop", 
 describe("Shopify's compare-and-swap follows the mall's own sales", () => {
   async function setup(onHand: number) {
     const c = await newAccount();
-    const shop = await shopOn(c, "shopify");
+    const shop = await sim.shopOn(c, "shopify");
     const p = await product(c, "CAP-1", { onHand });
     await drain(c.accountId, p.group.id);
     await sim.control("shopify", "POST", "/listings", { items: [{ code: "CAP-1", quantity: 0 }] });
@@ -110,7 +88,7 @@ describe("Shopify's compare-and-swap follows the mall's own sales", () => {
     const order = await sim.control("shopify", "POST", "/orders", { lines: [{ code: "CAP-1", quantity: 3 }] });
     expect((await pull(c, shop.id)).json.counts.applied).toBe(1);
     await sim.control("shopify", "POST", `/orders/${order.orderId}/cancel`);
-    expect(await mallShows("shopify", "CAP-1")).toBe(20);
+    expect(await sim.shows("shopify", "CAP-1")).toBe(20);
     // Taken in by this pull, or already by the engine (a refused swap makes it pull first).
     expect((await pull(c, shop.id)).status).toBe(200);
     expect((await c.get("/products/CAP-1")).json.onHand).toBe(20);
@@ -142,7 +120,7 @@ describe("Shopify's compare-and-swap follows the mall's own sales", () => {
 describe("fresh figures and honest status", () => {
   it("a push right after creating a product sends its stock, not the projection's 0", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "rakuten");
+    const shop = await sim.shopOn(c, "rakuten");
     await sim.control("rakuten", "POST", "/listings", { items: [{ code: "new-1:normal-inventory", quantity: 0 }] });
     await product(c, "NEW-1", { onHand: 50 });
     await settle(c, shop.id, "rakuten", "new-1:normal-inventory", 50);
@@ -150,7 +128,7 @@ describe("fresh figures and honest status", () => {
 
   it("a shop whose items fail says 一時エラー with the count and the last error, and 正常 again once they go through", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "rakuten");
+    const shop = await sim.shopOn(c, "rakuten");
     await sim.control("rakuten", "POST", "/listings", { items: [{ code: "fine-1:normal-inventory", quantity: 0 }] });
     const p = await product(c, "FINE-1", { onHand: 3 });
     await product(c, "GHOST-1", { onHand: 3 });

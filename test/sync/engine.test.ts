@@ -4,9 +4,8 @@ import { createDb } from "../../src/db/client";
 import { getShop } from "../../src/db/queries/shops";
 import { runTask } from "../../src/sync/tasks";
 import { pushShop } from "../../src/sync/shop-sync";
-import type { SimKind } from "../../sim/index";
 import { meterD1 } from "../helpers/d1-meter";
-import { type Client, drain, newAccount, product, sale } from "../helpers/api";
+import { drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 // The sync engine as a merchant sees it: every change reaches every shop within seconds by
@@ -15,25 +14,6 @@ import { useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const listingsOf = async (kind: SimKind) => (await sim.control(kind, "GET", "/listings")).items as { code: string; quantity: number }[];
-const mallShows = async (kind: SimKind, code: string) => (await listingsOf(kind)).find((i) => i.code === code)?.quantity;
-
-async function shopOn(c: Client, kind: SimKind, extra: Record<string, unknown> = {}) {
-  await sim.control(kind, "POST", "/reset");
-  const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: sim.credentials(kind), baseUrl: sim.baseUrl(kind), ...extra });
-  expect(res.status, JSON.stringify(res.json)).toBe(201);
-  return res.json as { id: number };
-}
 
 describe("the sync engine", () => {
   it("a POS sale reaches every shop within seconds, with nobody pressing a button", async () => {
@@ -41,34 +21,34 @@ describe("the sync engine", () => {
     const kinds = ["rakuten", "yahoo", "shopify"] as const;
     const code = { rakuten: "tea-9:normal-inventory", yahoo: "TEA-9", shopify: "TEA-9" };
     const shops = [];
-    for (const k of kinds) shops.push(await shopOn(c, k));
+    for (const k of kinds) shops.push(await sim.shopOn(c, k));
     const p = await product(c, "TEA-9", { onHand: 20 });
     for (const k of kinds) await sim.control(k, "POST", "/listings", { items: [{ code: code[k], quantity: 0 }] });
     await drain(c.accountId, p.group.id);
     for (const s of shops) expect((await c.post(`/shops/${s.id}/push`)).json).toMatchObject({ failed: 0 });
 
     await sale(c, "pos-shibuya", "P-1", [{ lineId: "1", code: "TEA-9", quantity: 3 }]);
-    for (const k of kinds) await until(`${k} figure`, () => mallShows(k, code[k]), (q) => q === 17);
+    for (const k of kinds) await until(`${k} figure`, () => sim.shows(k, code[k]), (q) => q === 17);
   });
 
   it("a sale on a mall under a 販売制限 cap is taken in by the pull and the mall is put back at the cap by itself", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "yahoo", { salesLimit: 5 });
+    const shop = await sim.shopOn(c, "yahoo", { salesLimit: 5 });
     const p = await product(c, "CAP-9", { onHand: 40 });
     await sim.control("yahoo", "POST", "/listings", { items: [{ code: "CAP-9", quantity: 0 }] });
     await drain(c.accountId, p.group.id);
     expect((await c.post(`/shops/${shop.id}/push`)).json).toMatchObject({ sent: 1, failed: 0 });
     await sim.control("yahoo", "POST", "/orders", { lines: [{ code: "CAP-9", quantity: 2 }] });
-    expect(await mallShows("yahoo", "CAP-9")).toBe(3);
+    expect(await sim.shows("yahoo", "CAP-9")).toBe(3);
 
     await runTask(env, { kind: "pull", accountId: c.accountId, shopId: shop.id });
     expect((await c.get("/products/CAP-9")).json.onHand).toBe(38);
-    await until("Yahoo's figure", () => mallShows("yahoo", "CAP-9"), (q) => q === 5);
+    await until("Yahoo's figure", () => sim.shows("yahoo", "CAP-9"), (q) => q === 5);
   });
 
   it("one conversation with a shop at a time, within its budget, however many pushes and pulls are asked for at once", async () => {
     const c = await newAccount();
-    const shop = await shopOn(c, "base");
+    const shop = await sim.shopOn(c, "base");
     const codes = ["B-1", "B-2", "B-3", "B-4", "B-5"];
     const mallIds = ["6001", "6002", "6003", "6004", "6005"];
     for (const [i, code] of codes.entries()) {
@@ -87,7 +67,7 @@ describe("the sync engine", () => {
       c.post(`/shops/${shop.id}/push`),
     ]);
     console.log("DEBUG", JSON.stringify(all.slice(2).map((r: any) => r.json)), JSON.stringify(await stub.status(ref)), JSON.stringify((await c.get(`/shops/${shop.id}`)).json));
-    for (const [i, code] of mallIds.entries()) await until(`BASE ${code}`, () => mallShows("base", code), (q) => q === 10 + i, 20_000);
+    for (const [i, code] of mallIds.entries()) await until(`BASE ${code}`, () => sim.shows("base", code), (q) => q === 10 + i, 20_000);
     const traffic = (await sim.control("base", "GET", "/traffic")) as { requests: number; maxInFlight: number; overBudget: number };
     expect(traffic.requests).toBeGreaterThanOrEqual(5);
     expect(traffic.maxInFlight).toBe(1);
@@ -96,7 +76,7 @@ describe("the sync engine", () => {
 
   it("with 100,000 products and 10 changed, a push reads tens of D1 rows, not the catalogue", async () => {
     const c = await newAccount({ maxProducts: 200_000, maxShops: 5 });
-    const shop = await shopOn(c, "rakuten");
+    const shop = await sim.shopOn(c, "rakuten");
     const changed: string[] = [];
     for (let i = 0; i < 10; i++) changed.push((await product(c, `HOT-${i}`, { onHand: 50 })).masterCode);
     // The rest of a large catalogue, already in step on the shop (SQL: the API would take minutes).

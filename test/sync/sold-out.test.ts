@@ -1,23 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { drain, newAccount, product, sale } from "../helpers/api";
+import { drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 // SPEC §3.3: a figure that reaches 0 is the push that prevents an oversell. It goes out at once,
 // by itself: StockGroup drain → kura-push → the shop's ShopSync → the mall, no cron, no button.
 
 const sim = useMallSim();
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const mallShows = async (code: string) =>
   ((await sim.control("rakuten", "GET", "/listings")).items as { code: string; quantity: number }[]).find((i) => i.code === code)?.quantity;
