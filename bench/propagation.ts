@@ -17,7 +17,8 @@
 // BENCH_BASE_SIM_PORT, default 8791, started and stopped by the bench), or uses BENCH_BASE_SIM_URL.
 // Its BASE traffic figures are then this account's alone.
 // Env: KURA_URL, SIM_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_INTERVAL_MS (time
-// between (a) samples, default 1300), BENCH_MAX_SECONDS (cap on the measured phase, default 840),
+// between (a) samples, default 1600: BASE takes one request per changed listing at 1/s, and (b) and
+// the pulls need their share), BENCH_MAX_SECONDS (cap on the measured phase, default 840),
 // BENCH_CRON=1 (fire GET /__scheduled every 60 s, as Cloudflare's cron would, when nothing else does),
 // BENCH_B_GRACE_S (how long (b) orders may stay pending past the cap, default 240), BENCH_KEEP=1
 // (keep the shops afterwards; by default they are deleted, so they stop pulling the simulator).
@@ -31,8 +32,8 @@ const SIM = new URL(process.env.SIM_URL ?? "http://127.0.0.1:8790");
 const BASE_SIM_PORT = Number(process.env.BENCH_BASE_SIM_PORT ?? 8791);
 const BASE_SIM = new URL(process.env.BENCH_BASE_SIM_URL ?? `http://127.0.0.1:${BASE_SIM_PORT}`);
 const SOLD_OUT_SAMPLES = Number(process.argv[2] ?? 200);
-const DECREMENT_SAMPLES = Number(process.argv[3] ?? 20);
-const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 1300);
+const DECREMENT_SAMPLES = Number(process.argv[3] ?? 10);
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 1600);
 const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 840);
 const FIRE_CRON = process.env.BENCH_CRON === "1";
 const B_GRACE_MS = Number(process.env.BENCH_B_GRACE_S ?? 240) * 1000;
@@ -46,7 +47,7 @@ const BUDGET: Record<Kind, number> = { rakuten: 1, yahoo: 1, amazon: 5, shopify:
 const POLL_EVERY: Record<Kind, number> = { rakuten: 15, yahoo: 15, amazon: 180, shopify: 15, base: 15 };
 // (b): products per source mall, seconds between its orders, and how long one may take.
 const B_POOL: Record<Kind, number> = { rakuten: 3, yahoo: 3, amazon: 8, shopify: 3, base: 3 };
-const B_EVERY_MS: Record<Kind, number> = { rakuten: 12_000, yahoo: 12_000, amazon: 25_000, shopify: 12_000, base: 12_000 };
+const B_EVERY_MS: Record<Kind, number> = { rakuten: 20_000, yahoo: 20_000, amazon: 30_000, shopify: 20_000, base: 20_000 };
 const B_TIMEOUT_MS: Record<Kind, number> = { rakuten: 150_000, yahoo: 150_000, amazon: 420_000, shopify: 150_000, base: 150_000 };
 const B_TARGET: Record<Kind, string> = { rakuten: "p99 < 30 s", yahoo: "p99 < 30 s", amazon: "p99 < 75 s", shopify: "p99 < 30 s", base: "p99 < 30 s" };
 
@@ -382,15 +383,18 @@ async function phaseA() {
 }
 
 // (b) orders on each simulated mall, one every B_EVERY_MS per mall on an idle product of its pool,
-// until (a) is done; then the ones still pending are awaited (bounded by their timeouts).
+// until one poll interval (+15 s) before (a) is due to end, so that the last ones are pulled while
+// (a) still runs; then the ones still pending are awaited (bounded by their timeouts).
 async function phaseB(k: Kind) {
   const pool = products.filter((p) => p.role === `b:${k}`);
   const others = KINDS.filter((x) => x !== k);
   const inFlight: Promise<unknown>[] = [];
   const start = now() + KINDS.indexOf(k) * 2000; // stagger the malls a little
-  for (let tick = 0; tick < 1000 && !aFinished && now() < runDeadline; tick++) {
+  const aEnd = Math.min(runDeadline, runStart + (2 * SOLD_OUT_SAMPLES + DECREMENT_SAMPLES) * INTERVAL_MS);
+  const stopAt = Math.max(start + 1, aEnd - (POLL_EVERY[k] * 1000 + 15_000));
+  for (let tick = 0; tick < 1000 && !aFinished; tick++) {
     await sleep(Math.max(0, start + tick * B_EVERY_MS[k] - now()));
-    if (aFinished) break;
+    if (aFinished || now() >= stopAt) break;
     const p = pool.find((x) => !x.busy && !x.broken);
     if (!p) continue;
     p.busy = true;
