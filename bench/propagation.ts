@@ -243,19 +243,26 @@ for (const p of products) await kura(token, "POST", "/products", { masterCode: p
 for (const k of KINDS) await sim(k, "POST", `/${k}/__sim/listings`, { items: products.map((p) => ({ code: mallCode(k, p), quantity: 0 })) });
 
 const shops = new Map<Kind, number>();
+// A failure from here on still deletes the shops (else they would keep pulling the simulator).
+process.on("uncaughtException", (e) => {
+  console.error(e);
+  void cleanup().finally(() => process.exit(1));
+});
 for (const k of KINDS) {
   const credentials = await sim(k, "GET", `/__demo/credentials/${k}`);
   // BASE knows items by numeric ids only: connect it with モール更新 off, map the codes, then turn it on.
   const shop = await kura(token, "POST", "/shops", { kind: k, name: `bench ${k}`, credentials, baseUrl: `${simOf(k).origin}/${k}`, ...(k === "base" ? { updateEnabled: false } : {}) });
   shops.set(k, shop.id);
-  if (k === "base") {
-    for (const p of products) await kura(token, "PUT", `/products/${encodeURIComponent(p.masterCode)}/shops/${shop.id}`, { managed: true, mallCode: mallCode("base", p) });
-    await kura(token, "PATCH", `/shops/${shop.id}`, { updateEnabled: true });
-  }
+  // 接続テスト first: it runs inside the shop's ShopSync, one call at a time, so it would wait
+  // behind the opening push (BASE: one request per listing at 1/s).
   const test = await kura(token, "POST", `/shops/${shop.id}/test`);
   if (!test.ok) {
     await cleanup();
     throw new Error(`接続テスト failed for ${k}: ${JSON.stringify(test)}`);
+  }
+  if (k === "base") {
+    for (const p of products) await kura(token, "PUT", `/products/${encodeURIComponent(p.masterCode)}/shops/${shop.id}`, { managed: true, mallCode: mallCode("base", p) });
+    await kura(token, "PATCH", `/shops/${shop.id}`, { updateEnabled: true });
   }
 }
 
