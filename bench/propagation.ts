@@ -121,8 +121,8 @@ function addProducts(role: Product["role"], count: number, onHand: number) {
   }
 }
 addProducts("cycle", 12, 1);
-addProducts("dec", 4, 100_000);
-for (const k of KINDS) addProducts(`b:${k}`, B_POOL[k], 100_000);
+addProducts("dec", 4, 5000);
+for (const k of KINDS) addProducts(`b:${k}`, B_POOL[k], 5000); // Rakuten refuses figures above 99,999
 
 /** The code each mall knows a product by (scripts/seed.mjs demoMallCode; BASE via 別品番紐づけ). */
 function mallCode(kind: Kind, p: Product): string {
