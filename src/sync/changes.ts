@@ -8,8 +8,11 @@ import { shopSync } from "./shop-sync-client";
 // 管理 or 手動 figure, a product's 連動 or set components, a shop's own rules — mark the
 // affected products dirty in the shops' ShopSync objects, exactly as a drain does for movements.
 
-/** These products (and the sets built from them) may show a new figure on these shops (default: every shop taking updates). */
-export async function productsChanged(env: Env, db: Db, accountId: number, productIds: number[], opts: { shopIds?: number[] } = {}) {
+/**
+ * These products (and the sets built from them) may show a new figure on these shops (default:
+ * every shop taking updates). `urgent` products (sold out) and the sets built from them are due now.
+ */
+export async function productsChanged(env: Env, db: Db, accountId: number, productIds: number[], opts: { shopIds?: number[]; urgent?: number[] } = {}) {
   if (productIds.length === 0) return;
   const targets =
     opts.shopIds ??
@@ -21,7 +24,9 @@ export async function productsChanged(env: Env, db: Db, accountId: number, produ
   if (targets.length === 0) return;
   const sets = await setsUsing(db, accountId, productIds);
   const ids = [...new Set([...productIds, ...sets.map((s) => s.setId)])];
-  await Promise.all(targets.map((shopId) => shopSync(env, { accountId, shopId }).markDirty({ accountId, shopId }, ids)));
+  const soldOut = new Set(opts.urgent ?? []);
+  const urgent = [...new Set([...soldOut, ...sets.filter((s) => soldOut.has(s.componentId)).map((s) => s.setId)])];
+  await Promise.all(targets.map((shopId) => shopSync(env, { accountId, shopId }).markDirty({ accountId, shopId }, ids, { urgent })));
 }
 
 /** Every product is due on this shop (new shop, credentials replaced, its rules or モール更新 changed). */

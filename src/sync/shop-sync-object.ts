@@ -215,7 +215,8 @@ export class ShopSync extends DurableObject<Env> {
       const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
       const sent = out.filter((o) => o.ok);
       const at = Date.now();
-      this.store.recordLag(sent.map((o) => at - (rows.find((r) => r.product_id === o.productId)?.since ?? at)), at);
+      const since = new Map(rows.map((r) => [r.product_id, r.since]));
+      this.store.recordLag(sent.map((o) => at - (since.get(o.productId) ?? at)), at);
       // Sent, or already in step (nothing to send): done. Refused items wait for the next try.
       this.store.done(rows.filter((r) => !failed.has(r.product_id)));
       this.store.later([...failed], at + ITEM_RETRY_MS);
@@ -234,13 +235,12 @@ export class ShopSync extends DurableObject<Env> {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
+  /** After a push by hand: what it sent is done (unless changed since), what failed waits. */
   private settle(out: PushOutcome[], at: number) {
-    const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
-    const ok = out.filter((o) => o.ok).map((o) => o.productId);
-    const rows = ok.length ? this.store.sql.exec<{ product_id: number; seq: number }>(`SELECT product_id, seq FROM dirty WHERE product_id IN (${ok.map(() => "?").join(",")})`, ...ok).toArray() : [];
-    this.store.done(rows);
-    this.store.later([...failed], at + ITEM_RETRY_MS);
+    this.store.done(this.store.entries(out.filter((o) => o.ok).map((o) => o.productId)));
+    this.store.later(out.filter((o) => !o.ok).map((o) => o.productId), at + ITEM_RETRY_MS);
   }
+
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);

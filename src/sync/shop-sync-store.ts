@@ -61,6 +61,11 @@ export class ShopSyncStore {
     return this.sql.exec<DirtyRow>("SELECT * FROM dirty WHERE due_at <= ? ORDER BY due_at, product_id LIMIT ?", now, limit).toArray();
   }
 
+  /** The current entries of these products (one statement each: DO SQLite binds at most 100 values). */
+  entries(productIds: number[]): Pick<DirtyRow, "product_id" | "seq">[] {
+    return productIds.flatMap((id) => this.sql.exec<DirtyRow>("SELECT product_id, seq FROM dirty WHERE product_id = ?", id).toArray());
+  }
+
   /** Removes entries that were sent, unless they changed again meanwhile. */
   done(rows: Pick<DirtyRow, "product_id" | "seq">[]) {
     for (const r of rows) this.sql.exec("DELETE FROM dirty WHERE product_id = ? AND seq = ?", r.product_id, r.seq);

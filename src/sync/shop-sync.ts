@@ -119,14 +119,14 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
       if (stale.length) {
         const forced = stale.map(({ item, r }) => ({ ...item, expected: r.observed as number }));
         const last = await sendRound(db, shop, ctx, adapter, forced, 3, final);
-        for (const { item, r } of last.filter(({ r }) => r.ok)) {
+        for (const { item } of last.filter(({ r }) => r.ok)) {
           const was = stale.find((s) => s.item.productId === item.productId)!;
           await operationInsert(db, shop.accountId, {
             actor: "system",
             action: "shop.drift_corrected",
             target: item.masterCode,
             before: { shopId: shop.id, mallShowed: was.r.observed, kuraExpected: was.item.expected },
-            after: { figure: item.quantity, note: r.ok ? "モールの在庫数が Kura の想定と異なったため、Kura の在庫数で上書きしました" : null },
+            after: { figure: item.quantity, note: "モールの在庫数が Kura の想定と異なったため、Kura の在庫数で上書きしました" },
           }).run();
           console.warn(JSON.stringify({ msg: "mall figure drifted; Kura's figure pushed", shopId: shop.id, masterCode: item.masterCode, mallShowed: was.r.observed, expected: was.item.expected, sent: item.quantity }));
         }

@@ -1,12 +1,12 @@
 import { and, eq, ne } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { getSettings } from "../db/queries/accounts";
-import { setsUsing } from "../db/queries/products";
 import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
 import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
 import { runHousekeeping } from "./housekeeping";
+import { productsChanged } from "./changes";
 import { shopSync, syncPull } from "./shop-sync-client";
 
 // What each queued task does. Small messages in, current state read here: a task that runs late
@@ -17,18 +17,8 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   if (t.kind === "housekeeping") return runHousekeeping(env, t);
   const db = createDb(env.DB);
   if (t.kind === "stock-changed") {
-    const targets = await db
-      .select({ id: shops.id })
-      .from(shops)
-      .where(and(eq(shops.accountId, t.accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
-      .all();
-    if (targets.length === 0) return;
-    // A set's figure follows its components: a component that changed changes the set.
-    const sets = await setsUsing(db, t.accountId, t.productIds);
-    const soldOut = new Set(t.soldOut);
-    const ids = [...new Set([...t.productIds, ...sets.map((s) => s.setId)])];
-    const urgent = [...new Set([...t.soldOut, ...sets.filter((s) => soldOut.has(s.componentId)).map((s) => s.setId)])];
-    await Promise.all(targets.map((s) => shopSync(env, { accountId: t.accountId, shopId: s.id }).markDirty({ accountId: t.accountId, shopId: s.id }, ids, { urgent })));
+    // A figure that reached 0 is due at once on every shop; other changes coalesce briefly.
+    await productsChanged(env, db, t.accountId, t.productIds, { urgent: t.soldOut });
     return;
   }
   const ref = { accountId: t.accountId, shopId: t.shopId };

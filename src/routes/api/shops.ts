@@ -18,7 +18,7 @@ import {
 } from "../../db/queries/shops";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
-import { mallContext, sealCredentials } from "../../malls/context";
+import { sealCredentials } from "../../malls/context";
 import { adapterFor, mallCodeOf } from "../../malls/registry";
 import { type MallKind, MallError } from "../../malls/types";
 import { shopChanged } from "../../sync/changes";
