@@ -320,3 +320,39 @@ export const invariantReports = sqliteTable(
   },
   (t) => [index("invariant_reports_group_idx").on(t.accountId, t.groupId, t.id), index("invariant_reports_account_checked_idx").on(t.accountId, t.checkedAt)],
 );
+
+// Long-running work the merchant starts and watches (一括反映 today; imports later): one row per
+// job, and for a resync one row per shop it covers, each advanced by that shop's ShopSync.
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull(),
+    kind: text({ enum: ["resync"] }).notNull(),
+    status: text({ enum: ["running", "done", "cancelled"] }).notNull(),
+    createdBy: text().notNull(),
+    createdAt: createdAt(),
+    finishedAt: integer(),
+  },
+  (t) => [index("jobs_account_idx").on(t.accountId, t.id)],
+);
+
+export const jobShops = sqliteTable(
+  "job_shops",
+  {
+    jobId: integer().notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    shopId: integer().notNull(),
+    accountId: integer().notNull(),
+    status: text({ enum: ["running", "done", "cancelled"] }).notNull(),
+    // Products to go through (fixed at the start), gone through, accepted by the mall, refused.
+    total: integer().notNull(),
+    done: integer().notNull().default(0),
+    sent: integer().notNull().default(0),
+    errors: integer().notNull().default(0),
+    lastError: text(),
+    startedAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+    finishedAt: integer(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.shopId] }), index("job_shops_shop_idx").on(t.accountId, t.shopId, t.status)],
+);

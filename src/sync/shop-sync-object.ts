@@ -4,6 +4,7 @@ import { createDb } from "../db/client";
 import { products } from "../db/schema";
 import { mallContext } from "../malls/context";
 import { getSettings } from "../db/queries/accounts";
+import { advanceJobShop, finishJobShop, jobShopRunning } from "../db/queries/jobs";
 import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
@@ -38,11 +39,15 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
 
 /** A change waits this long for others to join it; a sold-out figure goes at once. */
 const COALESCE_MS = 500;
+/**
+ * One alarm run spends about this much of the shop's budget, so that a pull, a sold-out figure or
+ * a push by hand never waits long behind a large run (BASE takes one item per request).
+ */
+const RUN_SECONDS = 10;
 /** At most this many listings per alarm run; the rest follow in the next run. */
 const RUN_LIMIT = 2000;
-/** An item the mall refused is tried again after this, then less often. */
+/** An item the mall refused is tried again after this, then less often, up to 在庫反映間隔. */
 const ITEM_RETRY_MS = 60_000;
-const MAX_BACKOFF_MS = 15 * 60_000;
 /** A request whose budget slot is further away than this is not waited for inside one call. */
 const MAX_WAIT_MS = 30_000;
 
@@ -57,11 +62,34 @@ export function budgetPlan(kind: string) {
   return { rate: requestsPerSecond * 0.9, burst: Math.max(1, full - 1) };
 }
 
+/** Listings per alarm run for this mall: about RUN_SECONDS of its budget, in whole batches. */
+export function runItems(kind: string): number {
+  const { pushBatch, requestsPerSecond } = adapterFor(kind).limits;
+  // A mall whose batch is a feed (Amazon) takes a resync in few large runs: createFeed is scarce.
+  const cap = Math.max(RUN_LIMIT, Math.min(pushBatch, 10_000));
+  return Math.min(cap, pushBatch * Math.max(1, Math.round(requestsPerSecond * RUN_SECONDS)));
+}
+
+/** The longest a change waits after a failure before it is tried again: 在庫反映間隔 is the upper bound. */
+export function retryCapMs(reflectIntervalMin: number | undefined): number {
+  return (reflectIntervalMin ?? 5) * 60_000;
+}
+
+/** A resync (一括反映) in progress on this shop: products after `after` are still to be sent. */
+interface ResyncState {
+  jobId: number;
+  after: number;
+  /** Not before this time (a failed step backs off). */
+  notBefore: number;
+  failures: number;
+}
+
 export interface ShopSyncStatus {
   dirty: number;
   nextDueAt: number | null;
   lag: { samples: number; p50: number | null; p95: number | null };
   budget: { tokens: number; rate: number; burst: number };
+  resync: { jobId: number; after: number } | null;
 }
 
 export class ShopSync extends DurableObject<Env> {
@@ -163,6 +191,13 @@ export class ShopSync extends DurableObject<Env> {
     return n;
   }
 
+  /** 一括反映: every managed listing is sent again, page by page at the full budget, as part of `jobId`. */
+  async resync(ref: ShopRef, jobId: number): Promise<void> {
+    this.remember(ref);
+    this.setResync({ jobId, after: 0, notBefore: 0, failures: 0 });
+    await this.arm();
+  }
+
   /** Re-arms the alarm at the due times already set (the cron's safety net; cheap). */
   async wake(ref: ShopRef): Promise<void> {
     this.remember(ref);
@@ -178,6 +213,8 @@ export class ShopSync extends DurableObject<Env> {
   private async kickNow() {
     this.store.sql.exec("UPDATE dirty SET due_at = MIN(due_at, ?), tries = 0", Date.now());
     this.store.set("failures", null);
+    const resync = this.resyncState();
+    if (resync) this.setResync({ ...resync, notBefore: 0, failures: 0 });
     await this.arm();
   }
 
@@ -185,7 +222,14 @@ export class ShopSync extends DurableObject<Env> {
     this.remember(ref);
     const now = Date.now();
     const plan = await this.plan(ref);
-    return { dirty: this.store.count(), nextDueAt: this.store.nextDue(), lag: this.store.lag(now), budget: { tokens: this.store.tokens(plan, now), ...plan } };
+    const resync = this.resyncState();
+    return {
+      dirty: this.store.count(),
+      nextDueAt: this.store.nextDue(),
+      lag: this.store.lag(now),
+      budget: { tokens: this.store.tokens(plan, now), ...plan },
+      resync: resync && { jobId: resync.jobId, after: resync.after },
+    };
   }
 
   /** Product ids waiting to be sent (未反映), for listing. */
@@ -204,12 +248,25 @@ export class ShopSync extends DurableObject<Env> {
 
   private async run(ref: ShopRef) {
     const now = Date.now();
-    const rows = this.store.due(now, RUN_LIMIT);
-    if (rows.length === 0) return this.arm();
+    const next = this.store.nextDue();
+    const resync = this.resyncState();
+    const dirtyDue = next !== null && next <= now;
+    if (!dirtyDue && !(resync && resync.notBefore <= now)) return this.arm();
     const db = createDb(this.env.DB);
     const [shop, settings] = await Promise.all([getShop(db, ref.accountId, ref.shopId), getSettings(db, ref.accountId)]);
     // Stopped, switched off or 在庫連動 off: the work stays 未反映 until kick().
     if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return;
+    const cap = retryCapMs(settings?.reflectIntervalMin);
+    // Changes first: a resync never holds a sale back by more than one run.
+    if (dirtyDue) await this.sendDirty(ref, db, shop, runItems(shop.kind), cap);
+    else if (resync) await this.resyncStep(ref, db, shop, resync, runItems(shop.kind), cap);
+    await this.arm();
+  }
+
+  /** Sends the due part of the dirty set. */
+  private async sendDirty(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, limit: number, cap: number) {
+    const rows = this.store.due(Date.now(), limit);
+    if (rows.length === 0) return;
     try {
       const out = await pushShop(this.env, db, shop, { productIds: rows.map((r) => r.product_id), fetch: this.budgetedFetch(shop) });
       const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
@@ -219,18 +276,65 @@ export class ShopSync extends DurableObject<Env> {
       this.store.recordLag(sent.map((o) => at - (since.get(o.productId) ?? at)), at);
       // Sent, or already in step (nothing to send): done. Refused items wait for the next try.
       this.store.done(rows.filter((r) => !failed.has(r.product_id)));
-      this.store.later([...failed], at + ITEM_RETRY_MS);
+      this.store.retry([...failed], at, ITEM_RETRY_MS, cap);
       this.store.set("failures", null);
     } catch (err) {
       const e = err instanceof MallError ? err : new MallError("transient", String(err));
       if (e.errorClass === "auth") return; // the shop is 停止中 now; its work stays until kick()
       const failures = Number(this.store.get("failures") ?? 0) + 1;
       this.store.set("failures", String(failures));
-      const wait = e.errorClass === "rate" && e.opts.retryAfterSec !== undefined ? e.opts.retryAfterSec * 1000 : Math.min(1000 * 2 ** failures, MAX_BACKOFF_MS);
+      const wait = this.backoff(e, failures, cap);
       this.store.later(rows.map((r) => r.product_id), Date.now() + wait);
       console.warn(JSON.stringify({ msg: "shop push will be retried", shop: shopSyncName(ref), errorClass: e.errorClass, retryInMs: wait, error: e.message }));
     }
-    await this.arm();
+  }
+
+  /**
+   * The next page of a resync: every managed listing of `limit` products is sent, whether or not
+   * the mall is thought to show it. Progress goes to the job's part of this shop in D1.
+   */
+  private async resyncStep(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, st: ResyncState, limit: number, cap: number) {
+    if (!(await jobShopRunning(db, st.jobId, shop.id))) return this.setResync(null); // cancelled or superseded
+    const ids = (
+      await db.select({ id: products.id }).from(products).where(and(eq(products.accountId, ref.accountId), gt(products.id, st.after))).orderBy(asc(products.id)).limit(limit).all()
+    ).map((r) => r.id);
+    if (ids.length === 0) {
+      await finishJobShop(db, ref.accountId, st.jobId, shop.id);
+      return this.setResync(null);
+    }
+    try {
+      const out = await pushShop(this.env, db, shop, { all: true, productIds: ids, fetch: this.budgetedFetch(shop) });
+      const at = Date.now();
+      this.settle(out, at);
+      // A refused item is retried like any change, without holding the resync up.
+      const failed = out.filter((o) => !o.ok);
+      this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
+      const last = failed[failed.length - 1];
+      await advanceJobShop(db, st.jobId, shop.id, { done: ids.length, sent: out.length - failed.length, errors: failed.length, ...(last && { lastError: `${last.mallCode}: ${last.error}` }) });
+      this.setResync({ ...st, after: ids[ids.length - 1], notBefore: 0, failures: 0 });
+    } catch (err) {
+      const e = err instanceof MallError ? err : new MallError("transient", String(err));
+      await advanceJobShop(db, st.jobId, shop.id, { done: 0, sent: 0, errors: 0, lastError: e.message });
+      if (e.errorClass === "auth") return; // 停止中: the resync goes on from here after kick()
+      const wait = this.backoff(e, st.failures + 1, cap);
+      this.setResync({ ...st, notBefore: Date.now() + wait, failures: st.failures + 1 });
+      console.warn(JSON.stringify({ msg: "resync step will be retried", shop: shopSyncName(ref), errorClass: e.errorClass, retryInMs: wait, error: e.message }));
+    }
+  }
+
+  /** How long to wait after a failed call: the mall's hint, else exponential, at most `cap`. */
+  private backoff(e: MallError, failures: number, cap: number): number {
+    if (e.errorClass === "rate" && e.opts.retryAfterSec !== undefined) return e.opts.retryAfterSec * 1000;
+    return Math.min(1000 * 2 ** failures, cap);
+  }
+
+  private resyncState(): ResyncState | null {
+    const raw = this.store.get("resync");
+    return raw ? (JSON.parse(raw) as ResyncState) : null;
+  }
+
+  private setResync(st: ResyncState | null) {
+    this.store.set("resync", st ? JSON.stringify(st) : null);
   }
 
   // ---- helpers ------------------------------------------------------------------------------------
@@ -241,7 +345,6 @@ export class ShopSync extends DurableObject<Env> {
     this.store.later(out.filter((o) => !o.ok).map((o) => o.productId), at + ITEM_RETRY_MS);
   }
 
-
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);
     this.chain = next.catch(() => undefined);
@@ -249,7 +352,9 @@ export class ShopSync extends DurableObject<Env> {
   }
 
   private async arm() {
-    const next = this.store.nextDue();
+    const due = this.store.nextDue();
+    const resync = this.resyncState();
+    const next = resync ? Math.min(due ?? Infinity, resync.notBefore) : due;
     if (next === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));

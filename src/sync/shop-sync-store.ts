@@ -76,6 +76,13 @@ export class ShopSyncStore {
     for (const id of productIds) this.sql.exec("UPDATE dirty SET due_at = MAX(due_at, ?), tries = tries + 1 WHERE product_id = ?", dueAt, id);
   }
 
+  /** An item the mall refused: tried again after `base`, doubling with each try, at most `cap`. */
+  retry(productIds: number[], now: number, base: number, cap: number) {
+    for (const id of productIds) {
+      this.sql.exec("UPDATE dirty SET due_at = MAX(due_at, ? + MIN(? * (1 << MIN(tries, 16)), ?)), tries = tries + 1 WHERE product_id = ?", now, base, cap, id);
+    }
+  }
+
   nextDue(): number | null {
     return this.sql.exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM dirty").toArray()[0]?.t ?? null;
   }

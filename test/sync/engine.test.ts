@@ -60,13 +60,12 @@ describe("the sync engine", () => {
     const stub = env.SHOP_SYNC.getByName(`${c.accountId}:${shop.id}`);
     // Everything at once: the scheduled pull, two manual pushes, and every product due now.
     const ids = await env.DB.prepare("SELECT id FROM products WHERE account_id = ?").bind(c.accountId).all<{ id: number }>();
-    const all = await Promise.all([
+    await Promise.all([
       stub.markDirty(ref, ids.results.map((r) => r.id), { urgent: ids.results.map((r) => r.id) }),
       runTask(env, { kind: "pull", accountId: c.accountId, shopId: shop.id }),
       c.post(`/shops/${shop.id}/push`),
       c.post(`/shops/${shop.id}/push`),
     ]);
-    console.log("DEBUG", JSON.stringify(all.slice(2).map((r: any) => r.json)), JSON.stringify(await stub.status(ref)), JSON.stringify((await c.get(`/shops/${shop.id}`)).json));
     for (const [i, code] of mallIds.entries()) await until(`BASE ${code}`, () => sim.shows("base", code), (q) => q === 10 + i, 20_000);
     const traffic = (await sim.control("base", "GET", "/traffic")) as { requests: number; maxInFlight: number; overBudget: number };
     expect(traffic.requests).toBeGreaterThanOrEqual(5);

@@ -1,6 +1,7 @@
 import { apiAuth } from "../../lib/auth";
 import { apiRouter } from "../../lib/validate";
 import { groupsApi } from "./groups";
+import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
 import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
@@ -22,7 +23,7 @@ export const api = apiRouter();
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
-  "/unreflected": unreflectedApi };
+  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);

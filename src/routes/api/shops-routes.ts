@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { idParam } from "../../schemas/api";
 import { createShopBody, mallKind, patchShopBody, pushQuery, shopStockQuery } from "../../schemas/api-shops";
+import { jobSchema } from "./jobs";
 import { API_TOKEN, json, jsonBody, noContent, problems } from "./openapi-kit";
 
 // The shop routes as OpenAPI definitions; shops.ts holds their handlers.
@@ -113,6 +114,13 @@ export const pushShopRoute = createRoute({
   summary: "Send the figures that differ from what the shop was last sent (?all=true: every 対象 listing)",
   request: { ...shopId, query: pushQuery },
   responses: { 200: json(z.object({ sent: z.number(), failed: z.number(), items: z.array(pushItem) })), ...problems(400, 401, 403, 404, 409, 502, 503) },
+});
+
+export const resyncShopRoute = createRoute({
+  method: "post", path: "/{id}/resync", tags, security: API_TOKEN,
+  summary: "一括反映: re-send every managed listing of this shop at its full budget, as a job",
+  request: shopId,
+  responses: { 202: json(jobSchema, "Started; poll GET /api/v1/jobs/{id}"), ...problems(400, 401, 403, 404, 409) },
 });
 
 export const shopStockRoute = createRoute({

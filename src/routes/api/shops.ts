@@ -24,6 +24,8 @@ import { type MallKind, MallError } from "../../malls/types";
 import { shopChanged } from "../../sync/changes";
 import { shopWarnings } from "../../sync/connection-test";
 import { shopSync, syncPull, syncPush, syncRead } from "../../sync/shop-sync-client";
+import { startResync } from "../../sync/resync";
+import { jobOut } from "./jobs";
 import * as r from "./shops-routes";
 
 export const shopsApi = apiRouter();
@@ -207,6 +209,18 @@ shopsApi.openapi(r.pushShopRoute, async (c) => {
   if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
   const items = (await syncPush(c.env, { accountId, shopId: shop.id }, { all: c.req.valid("query").all === "true" }).catch(mallProblem)).map(({ productId: _, ...item }) => item);
   return c.json({ sent: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length, items }, 200);
+});
+
+shopsApi.openapi(r.resyncShopRoute, async (c) => {
+  const { accountId, actor } = c.get("principal");
+  const db = c.get("db");
+  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
+  await requireSync(db, accountId);
+  if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
+  if (shop.status === "stopped") throw conflict(`shop ${shop.id} is 停止中: fix its credentials and run 接続テスト first`);
+  const job = await startResync(c.env, db, accountId, actor, [shop]);
+  c.header("location", `/api/v1/jobs/${job.id}`);
+  return c.json(await jobOut(db, accountId, job.id), 202);
 });
 
 shopsApi.openapi(r.shopStockRoute, async (c) => {

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { type Client, newAccount, product, sale, until } from "../helpers/api";
+import { useMallSim } from "../helpers/mall-sim";
+
+// 一括反映: every managed listing is sent again, whatever Kura believes the mall shows, as a job
+// the merchant can follow (done/total, errors, ETA) and stop; sales keep going out meanwhile.
+
+const sim = useMallSim();
+
+interface JobOut {
+  id: number;
+  status: string;
+  total: number;
+  done: number;
+  sent: number;
+  errors: number;
+  etaSeconds: number | null;
+  shops: { shopId: number; status: string; total: number; done: number; sent: number; errors: number; lastError: string | null; etaSeconds: number | null }[];
+}
+
+const job = async (c: Client, id: number) => {
+  const res = await c.get(`/jobs/${id}`);
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return res.json as JobOut;
+};
+
+async function catalogue(c: Client, prefix: string, n: number) {
+  const codes: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const code = `${prefix}-${String(i).padStart(3, "0")}`;
+    await product(c, code, { onHand: 10 + i });
+    codes.push(code);
+  }
+  return codes;
+}
+
+describe("一括反映 (resync)", () => {
+  it("re-sends every listing of a shop the mall's admin changed behind Kura's back, with progress to poll", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "yahoo");
+    const codes = Array.from({ length: 60 }, (_, i) => `RS-${String(i + 1).padStart(3, "0")}`);
+    await sim.control("yahoo", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 0 })) });
+    await catalogue(c, "RS", 60);
+    // The engine sends the new products by itself.
+    for (const [i, code] of codes.entries()) await until(`Yahoo ${code}`, () => sim.shows("yahoo", code), (q) => q === 11 + i, 20_000);
+
+    // Someone edits 60 figures in Yahoo's own admin screen: Kura believes the mall is in step.
+    await sim.control("yahoo", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 999 })) });
+    const started = await c.post(`/shops/${shop.id}/resync`);
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    expect(started.json).toMatchObject({ status: "running", total: 60, shops: [{ shopId: shop.id, status: "running", total: 60 }] });
+
+    const done = await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 20_000);
+    expect(done).toMatchObject({ total: 60, done: 60, sent: 60, errors: 0, etaSeconds: 0 });
+    for (const [i, code] of codes.entries()) expect(await sim.shows("yahoo", code)).toBe(11 + i);
+    const ops = await c.get("/logs/operations?limit=10");
+    expect(ops.status).toBe(200);
+    expect(JSON.stringify(ops.json)).toContain("shop.resync");
+  });
+
+  it("every shop at once: a refused item is counted as an error on its shop, with the mall's reason", async () => {
+    const c = await newAccount();
+    const yahoo = await sim.shopOn(c, "yahoo");
+    const shopify = await sim.shopOn(c, "shopify");
+    const codes = await catalogue(c, "ALL", 5);
+    await sim.control("yahoo", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 0 })) });
+    await sim.control("shopify", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 0 })) });
+    // A product the Yahoo shop does not list: Yahoo accepts the figure and drops it (未登録コード).
+    await product(c, "ALL-GHOST", { onHand: 3 });
+    await sim.control("shopify", "POST", "/listings", { items: [{ code: "ALL-GHOST", quantity: 0 }] });
+
+    const started = await c.post("/resync");
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    expect(started.json.shops.map((s: { shopId: number }) => s.shopId).sort()).toEqual([yahoo.id, shopify.id].sort());
+    const done = await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 20_000);
+    const part = (id: number) => done.shops.find((s) => s.shopId === id)!;
+    expect(part(shopify.id)).toMatchObject({ status: "done", total: 6, done: 6, sent: 6, errors: 0 });
+    expect(part(yahoo.id)).toMatchObject({ status: "done", total: 6, done: 6, sent: 5, errors: 1 });
+    expect(part(yahoo.id).lastError).toContain("ALL-GHOST");
+    expect(done).toMatchObject({ total: 12, done: 12, sent: 11, errors: 1 });
+    expect(await sim.shows("shopify", "ALL-GHOST")).toBe(3);
+    // The refused listing stays 未反映 until it is fixed.
+    const unreflected = await c.get("/unreflected");
+    expect(JSON.stringify(unreflected.json.items.map((i: { masterCode: string }) => i.masterCode))).toContain("ALL-GHOST");
+  });
+
+  it("a sale during a long resync goes out first, and a cancelled resync stops sending", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    // BASE takes one item per request, about one a second: a 35-product resync takes ~40 s, in pages of 10.
+    // Its products were sent once (the shop was connected with the catalogue in place) and are in step.
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
+    const codes = await catalogue(c, "BR", 35);
+    const mallIds = codes.map((_, i) => String(7001 + i));
+    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code, i) => ({ code, quantity: 11 + i })) });
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
+    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
+
+    const started = await c.post(`/shops/${shop.id}/resync`);
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    const id = started.json.id as number;
+    await until("the first page", () => job(c, id), (j) => j.done > 0, 20_000);
+
+    // The last product in the resync's order is sold at the shop counter: it does not wait for its turn.
+    await sale(c, "pos", "P-RS-1", [{ lineId: "1", code: "BR-035", quantity: 5 }]);
+    await until("BASE shows the sale", () => sim.shows("base", "7035"), (q) => q === 40, 20_000);
+    const during = await job(c, id);
+    expect(during.status).toBe("running");
+    expect(during.done).toBeLessThan(35);
+    expect(during.shops[0].etaSeconds).toBeGreaterThan(0);
+
+    const cancelled = await c.post(`/jobs/${id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json).toMatchObject({ status: "cancelled", shops: [{ status: "cancelled" }] });
+    // At most the page in flight still goes out (the sale went between two pages); then the shop is quiet.
+    await new Promise((r) => setTimeout(r, 13_000));
+    const settled = ((await sim.control("base", "GET", "/traffic")) as { requests: number }).requests;
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(((await sim.control("base", "GET", "/traffic")) as { requests: number }).requests).toBe(settled);
+    const untouched = (await sim.control("base", "GET", "/listings")).items.filter((i: { quantity: number }) => i.quantity === 0);
+    expect(untouched.length).toBeGreaterThan(0);
+  }, 150_000);
+
+  it("jobs are the account's own, and a stopped or switched-off shop is not resynced", async () => {
+    const a = await newAccount();
+    const b = await newAccount();
+    const shop = await sim.shopOn(a, "shopify");
+    await product(a, "OWN-1", { onHand: 1 });
+    const started = await a.post(`/shops/${shop.id}/resync`);
+    expect(started.status).toBe(202);
+    expect((await b.get(`/jobs/${started.json.id}`)).status).toBe(404);
+    expect((await b.post(`/jobs/${started.json.id}/cancel`)).status).toBe(404);
+    expect((await b.post(`/shops/${shop.id}/resync`)).status).toBe(404);
+    expect((await b.post("/resync")).status).toBe(409);
+    expect((await a.get("/jobs")).json.items.map((j: { id: number }) => j.id)).toContain(started.json.id);
+
+    expect((await a.patch(`/shops/${shop.id}`, { updateEnabled: false })).status).toBe(200);
+    const off = await a.post(`/shops/${shop.id}/resync`);
+    expect(off.status).toBe(409);
+    expect(off.json.detail).toContain("モール更新");
+  });
+});
