@@ -10,7 +10,7 @@ import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
 import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
-import { ShopSyncStore } from "./shop-sync-store";
+import { type DirtyRow, ShopSyncStore } from "./shop-sync-store";
 
 // One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
 // StockGroup is the only writer of stock (ARCHITECTURE.md §4). It keeps the shop's dirty set
@@ -183,7 +183,7 @@ export class ShopSync extends DurableObject<Env> {
       const ids = (await db.select({ id: products.id }).from(products).where(and(eq(products.accountId, ref.accountId), gt(products.id, after))).orderBy(asc(products.id)).limit(5000).all()).map((r) => r.id);
       if (ids.length === 0) break;
       const now = Date.now();
-      this.store.mark(ids, now + COALESCE_MS, now);
+      this.store.mark(ids, now + COALESCE_MS, now, true);
       n += ids.length;
       after = ids[ids.length - 1];
     }
@@ -257,23 +257,27 @@ export class ShopSync extends DurableObject<Env> {
     // Stopped, switched off or 在庫連動 off: the work stays 未反映 until kick().
     if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return;
     const cap = retryCapMs(settings?.reflectIntervalMin);
-    // Changes first: a resync never holds a sale back by more than one run.
-    if (dirtyDue) await this.sendDirty(ref, db, shop, runItems(shop.kind), cap);
-    else if (resync) await this.resyncStep(ref, db, shop, resync, runItems(shop.kind), cap);
+    const limit = runItems(shop.kind);
+    // Real changes first: neither a resync nor a whole-catalogue check holds a sale back by more
+    // than one run. A resync goes before the catalogue check, which it covers anyway.
+    const changes = dirtyDue ? this.store.due(now, limit, false) : [];
+    if (changes.length) await this.sendDirty(ref, db, shop, changes, cap);
+    else if (resync && resync.notBefore <= now) await this.resyncStep(ref, db, shop, resync, limit, cap);
+    else if (dirtyDue) await this.sendDirty(ref, db, shop, this.store.due(now, limit, true), cap);
     await this.arm();
   }
 
-  /** Sends the due part of the dirty set. */
-  private async sendDirty(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, limit: number, cap: number) {
-    const rows = this.store.due(Date.now(), limit);
+  /** Sends these due entries of the dirty set. */
+  private async sendDirty(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, rows: DirtyRow[], cap: number) {
     if (rows.length === 0) return;
     try {
       const out = await pushShop(this.env, db, shop, { productIds: rows.map((r) => r.product_id), fetch: this.budgetedFetch(shop) });
       const failed = new Set(out.filter((o) => !o.ok).map((o) => o.productId));
       const sent = out.filter((o) => o.ok);
       const at = Date.now();
-      const since = new Map(rows.map((r) => [r.product_id, r.since]));
-      this.store.recordLag(sent.map((o) => at - (since.get(o.productId) ?? at)), at);
+      // Lag is change → accepted: a whole-catalogue check is not a change.
+      const since = new Map(rows.filter((r) => !r.bulk).map((r) => [r.product_id, r.since]));
+      this.store.recordLag(sent.flatMap((o) => (since.has(o.productId) ? [at - since.get(o.productId)!] : [])), at);
       // Sent, or already in step (nothing to send): done. Refused items wait for the next try.
       this.store.done(rows.filter((r) => !failed.has(r.product_id)));
       this.store.retry([...failed], at, ITEM_RETRY_MS, cap);

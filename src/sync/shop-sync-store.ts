@@ -7,9 +7,11 @@ import { type BucketPlan, type BucketState, refill, reserve } from "../malls/tok
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   // product → when it is due (a sold-out figure: now), since when it has been waiting (for the
-  // lag figure) and a change counter (an entry changed while its push was in flight stays).
+  // lag figure), a change counter (an entry changed while its push was in flight stays) and
+  // whether it is only part of a whole-catalogue check (bulk: a new shop, new credentials), which
+  // must never hold a real change back.
   `CREATE TABLE IF NOT EXISTS dirty (product_id INTEGER PRIMARY KEY, due_at INTEGER NOT NULL, since INTEGER NOT NULL,
-     seq INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0)`,
+     seq INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0, bulk INTEGER NOT NULL DEFAULT 0)`,
   `CREATE INDEX IF NOT EXISTS dirty_due ON dirty (due_at)`,
   `CREATE TABLE IF NOT EXISTS budget (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, at INTEGER NOT NULL)`,
   // change taken in → mall accepted, in ms, for the last hour.
@@ -25,12 +27,17 @@ export interface DirtyRow {
   since: number;
   seq: number;
   tries: number;
+  bulk: number;
   [k: string]: SqlStorageValue;
 }
 
 export class ShopSyncStore {
   constructor(readonly sql: SqlStorage) {
     for (const s of SCHEMA) sql.exec(s);
+    // Objects created before the bulk column.
+    if (!sql.exec<{ name: string }>("PRAGMA table_info(dirty)").toArray().some((c) => c.name === "bulk")) {
+      sql.exec("ALTER TABLE dirty ADD COLUMN bulk INTEGER NOT NULL DEFAULT 0");
+    }
   }
 
   get(key: string): string | null {
@@ -44,21 +51,26 @@ export class ShopSyncStore {
 
   // ---- the dirty set ------------------------------------------------------------------------
 
-  /** Marks products due at `dueAt` (an earlier deadline wins); `since` is kept from the first mark. */
-  mark(productIds: number[], dueAt: number, now: number) {
+  /**
+   * Marks products due at `dueAt` (an earlier deadline wins); `since` is kept from the first mark.
+   * `bulk` marks (a whole-catalogue check) go after every real change; a change makes an entry real.
+   */
+  mark(productIds: number[], dueAt: number, now: number, bulk = false) {
     for (const id of productIds) {
       this.sql.exec(
-        `INSERT INTO dirty (product_id, due_at, since, seq) VALUES (?, ?, ?, 0)
-         ON CONFLICT(product_id) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), seq = seq + 1, tries = 0`,
+        `INSERT INTO dirty (product_id, due_at, since, seq, bulk) VALUES (?, ?, ?, 0, ?)
+         ON CONFLICT(product_id) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), seq = seq + 1, tries = 0, bulk = MIN(bulk, excluded.bulk)`,
         id,
         dueAt,
         now,
+        bulk ? 1 : 0,
       );
     }
   }
 
-  due(now: number, limit: number): DirtyRow[] {
-    return this.sql.exec<DirtyRow>("SELECT * FROM dirty WHERE due_at <= ? ORDER BY due_at, product_id LIMIT ?", now, limit).toArray();
+  /** Entries due now: real changes (`bulk` false) or the whole-catalogue ones. */
+  due(now: number, limit: number, bulk: boolean): DirtyRow[] {
+    return this.sql.exec<DirtyRow>("SELECT * FROM dirty WHERE bulk = ? AND due_at <= ? ORDER BY due_at, product_id LIMIT ?", bulk ? 1 : 0, now, limit).toArray();
   }
 
   /** The current entries of these products (one statement each: DO SQLite binds at most 100 values). */
