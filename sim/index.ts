@@ -3,7 +3,7 @@ import { createAmazonSim, demoCredentials as amazonDemo } from "./amazon";
 import { createBaseSim, demoCredentials as baseDemo } from "./base";
 import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
-import { TrafficRecorder } from "./traffic";
+import { type OrderLaneBudget, TrafficRecorder } from "./traffic";
 import { createYahooSim, demoCredentials as yahooDemo } from "./yahoo";
 
 // All five mall simulators in one app, each under /<kind>: a shop whose base URL is
@@ -25,9 +25,11 @@ export const simDemoCredentials: Record<SimKind, unknown> = {
  * the sync engine must never exceed it. Rakuten, Yahoo and BASE: about 1 a second; Shopify: its
  * cost bucket allows more, 2 a second is what Kura plans; Amazon's PATCH: 5 a second, burst 5.
  */
-export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number }> = {
-  rakuten: { rate: 1, burst: 1 },
-  yahoo: { rate: 1, burst: 1 },
+export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number; orders?: OrderLaneBudget }> = {
+  // RMS budgets each API apart: the order API does not spend the inventory API's second.
+  rakuten: { rate: 1, burst: 1, orders: { rate: 1, burst: 1, matches: (path) => path.includes("/es/2.0/order/") } },
+  // "≤ 1 rps per API per store": orderList and orderInfo are counted together here (stricter).
+  yahoo: { rate: 1, burst: 1, orders: { rate: 1, burst: 1, matches: (path) => /\/(orderList|orderInfo|orderCount)$/.test(path) } },
   amazon: { rate: 5, burst: 5 },
   shopify: { rate: 2, burst: 2 },
   base: { rate: 1, burst: 1 },
@@ -48,7 +50,7 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     const kind = c.req.param("kind") as SimKind;
     return SIM_KINDS.includes(kind) ? c.json(simDemoCredentials[kind] as object) : c.json({ error: "unknown kind" }, 404);
   });
-  const traffic = Object.fromEntries(SIM_KINDS.map((k) => [k, new TrafficRecorder(SHOP_BUDGET[k], opts.now)])) as Record<SimKind, TrafficRecorder>;
+  const traffic = Object.fromEntries(SIM_KINDS.map((k) => [k, new TrafficRecorder(SHOP_BUDGET[k], opts.now, SHOP_BUDGET[k].orders)])) as Record<SimKind, TrafficRecorder>;
   for (const kind of SIM_KINDS) {
     app.get(`/${kind}/__sim/traffic`, (c) => c.json(traffic[kind].get()));
     app.post(`/${kind}/__sim/reset`, async (_c, next) => {

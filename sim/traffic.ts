@@ -25,19 +25,25 @@ export interface TrafficReport {
   lastAt: number | null;
 }
 
+/** A mall that budgets its order API apart (Rakuten, Yahoo): the paths it covers and their bucket. */
+export interface OrderLaneBudget extends BucketPlan {
+  matches(path: string): boolean;
+}
+
 export class TrafficRecorder {
   private inFlight = 0;
   private report: TrafficReport = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
-  private bucket: BucketState | undefined;
+  private buckets: Record<"main" | "orders", BucketState | undefined> = { main: undefined, orders: undefined };
 
   constructor(
     private readonly plan: BucketPlan,
     private readonly now: () => number = Date.now,
+    private readonly orders?: OrderLaneBudget,
   ) {}
 
   reset() {
     this.inFlight = 0;
-    this.bucket = undefined;
+    this.buckets = { main: undefined, orders: undefined };
     this.report = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
   }
 
@@ -48,16 +54,19 @@ export class TrafficRecorder {
   middleware(): MiddlewareHandler {
     return async (c, next) => {
       // The simulator's own control API is not mall traffic.
-      if (new URL(c.req.url).pathname.includes("/__sim")) return next();
+      const path = new URL(c.req.url).pathname;
+      if (path.includes("/__sim")) return next();
       const at = this.now();
+      const lane = this.orders?.matches(path) ? "orders" : "main";
+      const plan = lane === "orders" ? this.orders! : this.plan;
       // How early this request is for the bucket. Within the tolerance it takes its token (the
       // bucket may dip below zero by at most that much); beyond it, it is over budget and, as a
       // mall that refuses it would, takes nothing.
-      const early = waitMs(this.bucket, this.plan, at);
+      const early = waitMs(this.buckets[lane], plan, at);
       this.report.requests++;
       this.report.earliestMs = Math.max(this.report.earliestMs, early);
       if (early > JITTER_TOLERANCE_MS) this.report.overBudget++;
-      else this.bucket = { tokens: refill(this.bucket, this.plan, at).tokens - 1, at };
+      else this.buckets[lane] = { tokens: refill(this.buckets[lane], plan, at).tokens - 1, at };
       this.report.firstAt ??= at;
       this.report.lastAt = at;
       this.inFlight++;

@@ -111,6 +111,12 @@ export interface MallAdapter<C = unknown> {
    * second with a burst (default: the rate), and how often its order API may be polled.
    */
   limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number };
+  /**
+   * Where the mall budgets its order API apart from the rest (Rakuten's RMS order API, Yahoo's
+   * per-API limit): the requests it matches are paced by their own bucket at `requestsPerSecond`,
+   * so order intake never eats the stock API's budget. Without it, every request shares one.
+   */
+  orderLane?: { requestsPerSecond: number; matches(path: string): boolean };
   testConnection(ctx: MallContext<C>): Promise<ConnectionTestResult>;
   fetchOrders(ctx: MallContext<C>, cursor: unknown): Promise<FetchOrdersResult>;
   pushStock(ctx: MallContext<C>, items: PushItem[]): Promise<PushResult[]>;

@@ -48,18 +48,30 @@ const RUN_SECONDS = 10;
 const RUN_LIMIT = 2000;
 /** An item the mall refused is tried again after this, then less often, up to 在庫反映間隔. */
 const ITEM_RETRY_MS = 60_000;
+/** The share of the mall's documented rate Kura paces itself at. */
+const PACE = 0.95;
 /** A request whose budget slot is further away than this is not waited for inside one call. */
 const MAX_WAIT_MS = 30_000;
 
 /**
  * The bucket a shop's requests are paced by: the mall's documented budget (adapter limits) with
- * slack, because the mall counts a request when it arrives and we when we send it: 90 % of the
- * rate and one token less of burst absorb the difference in latency between two requests.
+ * slack, because the mall counts a request when it arrives and we when we send it: 95 % of the
+ * rate and one token less of burst absorb the difference in latency between two requests (a rare
+ * 429 left over is retried after the mall's hint). The order lane, where the mall has one, is
+ * paced the same way at its own rate.
  */
-export function budgetPlan(kind: string) {
-  const { requestsPerSecond, burst } = adapterFor(kind).limits;
+export function budgetPlan(kind: string, lane: "main" | "orders" = "main") {
+  const adapter = adapterFor(kind);
+  if (lane === "orders" && adapter.orderLane) return { rate: adapter.orderLane.requestsPerSecond * PACE, burst: 1 };
+  const { requestsPerSecond, burst } = adapter.limits;
   const full = burst ?? Math.max(1, Math.floor(requestsPerSecond));
-  return { rate: requestsPerSecond * 0.9, burst: Math.max(1, full - 1) };
+  return { rate: requestsPerSecond * PACE, burst: Math.max(1, full - 1) };
+}
+
+/** The lane a request to the mall spends: the order API's own where the mall budgets it apart. */
+export function laneOf(kind: string, url: string): "main" | "orders" {
+  const lane = adapterFor(kind).orderLane;
+  return lane && lane.matches(new URL(url).pathname) ? "orders" : "main";
 }
 
 /** Listings per alarm run for this mall: about RUN_SECONDS of its budget, in whole batches. */
@@ -227,7 +239,7 @@ export class ShopSync extends DurableObject<Env> {
       dirty: this.store.count(),
       nextDueAt: this.store.nextDue(),
       lag: this.store.lag(now),
-      budget: { tokens: this.store.tokens(plan, now), ...plan },
+      budget: { tokens: this.store.tokens("main", plan, now), ...plan },
       resync: resync && { jobId: resync.jobId, after: resync.after },
     };
   }
@@ -381,11 +393,13 @@ export class ShopSync extends DurableObject<Env> {
     return budgetPlan((await this.shop(ref))?.kind ?? "rakuten");
   }
 
-  /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget. */
+  /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget (its lane's). */
   private budgetedFetch(shop: Shop): typeof fetch {
-    const plan = budgetPlan(shop.kind);
+    const plans = { main: budgetPlan(shop.kind, "main"), orders: budgetPlan(shop.kind, "orders") };
     return (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const wait = this.store.reserve(plan, Date.now(), MAX_WAIT_MS);
+      const url = input instanceof Request ? input.url : String(input);
+      const lane = laneOf(shop.kind, url);
+      const wait = this.store.reserve(lane, plans[lane], Date.now(), MAX_WAIT_MS);
       if (wait === null) throw new MallError("rate", "shop budget: no request slot within 30 s", { retryAfterSec: 30, code: "BUDGET" });
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       return fetch(input, init);

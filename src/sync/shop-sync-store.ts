@@ -13,7 +13,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS dirty (product_id INTEGER PRIMARY KEY, due_at INTEGER NOT NULL, since INTEGER NOT NULL,
      seq INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0, bulk INTEGER NOT NULL DEFAULT 0)`,
   `CREATE INDEX IF NOT EXISTS dirty_due ON dirty (due_at)`,
-  `CREATE TABLE IF NOT EXISTS budget (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, at INTEGER NOT NULL)`,
+  // One token bucket per lane: "main", and "orders" where the mall budgets its order API apart.
+  `CREATE TABLE IF NOT EXISTS buckets (lane TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)`,
   // change taken in → mall accepted, in ms, for the last hour.
   `CREATE TABLE IF NOT EXISTS lag (at INTEGER NOT NULL, ms INTEGER NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS lag_at ON lag (at)`,
@@ -109,8 +110,8 @@ export class ShopSyncStore {
 
   // ---- the rate budget ------------------------------------------------------------------------
 
-  private bucket(): BucketState | undefined {
-    const row = this.sql.exec<{ tokens: number; at: number }>("SELECT tokens, at FROM budget WHERE id = 1").toArray()[0];
+  private bucket(lane: string): BucketState | undefined {
+    const row = this.sql.exec<{ tokens: number; at: number }>("SELECT tokens, at FROM buckets WHERE lane = ?", lane).toArray()[0];
     return row ? { tokens: row.tokens, at: row.at } : undefined;
   }
 
@@ -118,16 +119,16 @@ export class ShopSyncStore {
    * Reserves the next request slot: how long to wait before sending (the state is saved at once).
    * A slot further away than `maxWait` is not reserved (null): the caller gives up for now.
    */
-  reserve(plan: BucketPlan, now: number, maxWait: number): number | null {
-    const { state, wait } = reserve(this.bucket(), plan, now);
+  reserve(lane: string, plan: BucketPlan, now: number, maxWait: number): number | null {
+    const { state, wait } = reserve(this.bucket(lane), plan, now);
     if (wait > maxWait) return null;
-    this.sql.exec("INSERT INTO budget (id, tokens, at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET tokens = excluded.tokens, at = excluded.at", state.tokens, state.at);
+    this.sql.exec("INSERT INTO buckets (lane, tokens, at) VALUES (?, ?, ?) ON CONFLICT(lane) DO UPDATE SET tokens = excluded.tokens, at = excluded.at", lane, state.tokens, state.at);
     return wait;
   }
 
   /** Whole tokens available now (for status). */
-  tokens(plan: BucketPlan, now: number): number {
-    return refill(this.bucket(), plan, now).tokens;
+  tokens(lane: string, plan: BucketPlan, now: number): number {
+    return refill(this.bucket(lane), plan, now).tokens;
   }
 
   // ---- lag ------------------------------------------------------------------------------------

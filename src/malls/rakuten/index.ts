@@ -43,6 +43,8 @@ export const rakutenAdapter: MallAdapter<RakutenCredentials> = {
   defaultBaseUrl: "https://api.rms.rakuten.co.jp",
   // bulk-upsert is the binding limit (1 request/s); bulk-get allows 5/s [doc].
   limits: { pushBatch: PUSH_BATCH, readBatch: READ_BATCH, requestsPerSecond: 1, pollEverySec: 15 },
+  // RMS budgets each API on its own (inventory bulk-upsert 1 rps; the order API is separate).
+  orderLane: { requestsPerSecond: 1, matches: (path) => path.includes("/es/2.0/order/") },
   acceptsUnknownCodes: true,
   defaultMallCode,
   testConnection,

@@ -35,6 +35,8 @@ export const yahooAdapter: MallAdapter<YahooCredentials> = {
   defaultBaseUrl: DEFAULT_BASE_URL,
   // [verify] MALLS.md §9: assume ≤1 request/second per API per store.
   limits: { pushBatch: STOCK_BATCH, readBatch: STOCK_BATCH, requestsPerSecond: 1, pollEverySec: 15 },
+  // "≤ 1 rps per API per store" (MALLS.md §9): the order APIs do not spend setStock's budget.
+  orderLane: { requestsPerSecond: 1, matches: (path) => /\/(orderList|orderInfo|orderCount)$/.test(path) },
   acceptsUnknownCodes: true,
 
   defaultMallCode: (masterCode) => masterCode,

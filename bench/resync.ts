@@ -1,0 +1,201 @@
+// 一括反映 benchmark. Run against `npm start` (Kura on http://127.0.0.1:8787):
+//   npm run bench:resync            (or: npx tsx bench/resync.ts [products])
+// It starts its own mall simulator (all five malls, SIM_PORT BENCH_SIM_PORT, default 8791), so the
+// simulator's traffic recorder sees this account's shops alone, with the documented rate limits on.
+// It creates its own account with five shops (one per mall, モール更新 off while the catalogue is
+// loaded), N products (default 20,000) whose codes every simulated mall lists at 0, turns the
+// shops on and starts POST /api/v1/resync. It then polls GET /api/v1/jobs/{id} and prints, per
+// shop: items/s against the budget's items/s (MALLS.md §9: rows per call × calls per second), the
+// requests/s the simulator received against the request budget, and whether any request came
+// faster than the budget or beside another. BASE takes one item per request (~5.5 h for 20,000):
+// it is measured over BENCH_BASE_SECONDS (default 180) and the job is then cancelled.
+// Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_SIM_PORT, BENCH_BASE_SECONDS,
+// BENCH_CONCURRENCY (product creation, default 12), BENCH_KEEP=1 (keep the shops afterwards).
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { fileURLToPath } from "node:url";
+
+const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
+const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 8791);
+const SIM = new URL(`http://127.0.0.1:${SIM_PORT}`);
+const N = Number(process.argv[2] ?? 20_000);
+const BASE_SECONDS = Number(process.env.BENCH_BASE_SECONDS ?? 180);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 12);
+const KEEP = process.env.BENCH_KEEP === "1";
+
+type Kind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
+const KINDS: Kind[] = ["rakuten", "yahoo", "amazon", "shopify", "base"];
+/**
+ * The push budget of one shop in items per second (MALLS.md §9) and in requests per second.
+ * Amazon: a resync goes by JSON_LISTINGS_FEED, 25,000 items per feed, createFeed 1 per 120 s
+ * sustained (burst 15); its request budget is the 5/s of the other calls.
+ */
+const BUDGET: Record<Kind, { itemsPerSecond: number; requestsPerSecond: number; how: string }> = {
+  rakuten: { itemsPerSecond: 400, requestsPerSecond: 1, how: "bulk-upsert 400 rows × 1/s" },
+  yahoo: { itemsPerSecond: 1000, requestsPerSecond: 1, how: "setStock 1,000 rows × 1/s" },
+  amazon: { itemsPerSecond: 25_000 / 120, requestsPerSecond: 5, how: "feed 25,000 rows per createFeed, 1 per 120 s" },
+  shopify: { itemsPerSecond: 500, requestsPerSecond: 2, how: "inventorySetQuantities 250 rows × 2/s" },
+  base: { itemsPerSecond: 1, requestsPerSecond: 1, how: "edit 1 item × 1/s" },
+};
+
+function operatorToken(): string {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
+  const m = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"));
+  if (!m) throw new Error("OPERATOR_TOKEN not found in .dev.vars (run `npm start` first, or set OPERATOR_TOKEN)");
+  return m[1];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: base.hostname, port: base.port, method, path, agent, timeout: 60_000, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+async function json(base: URL, method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const res = await request(base, method, path, { ...headers, ...(payload ? { "content-type": "application/json" } : {}) }, payload);
+  let out: any = null;
+  try {
+    out = JSON.parse(res.text);
+  } catch {}
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${res.text.slice(0, 300)}`);
+  return out;
+}
+const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);
+const sim = (method: string, path: string, body?: unknown) => json(SIM, method, path, {}, body);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+
+// ---- the bench's own simulator ----------------------------------------------------------------
+const root = fileURLToPath(new URL("..", import.meta.url));
+const simProc = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "sim/server.ts"], {
+  cwd: root,
+  env: { ...process.env, SIM_PORT: String(SIM_PORT) },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+process.on("exit", () => simProc.kill());
+for (const up = Date.now(); ; ) {
+  if (await request(SIM, "GET", "/", {}).then((r) => r.status === 200, () => false)) break;
+  if (Date.now() - up > 30_000 || simProc.exitCode !== null) throw new Error(`the bench's simulator did not start on port ${SIM_PORT}`);
+  await sleep(200);
+}
+
+// ---- account, shops (off), catalogue ------------------------------------------------------------
+const stamp = Date.now();
+// Numeric master codes: BASE knows items by numeric id, and every other mall's default mapping
+// (Rakuten: `<code>:normal-inventory`) finds them as they are.
+const codeRoot = 900_000_000 + (Math.floor(stamp / 1000) % 50_000) * 1_000;
+const codes = Array.from({ length: N }, (_, i) => String(codeRoot + i + 1));
+const mallCode = (k: Kind, code: string) => (k === "rakuten" ? `${code}:normal-inventory` : code);
+const onHand = (i: number) => 1 + (i % 500);
+
+const op = operatorToken();
+const account = await kura(op, "POST", "/operator/accounts", {
+  name: `bench-resync-${stamp}`,
+  plan: { maxProducts: N + 100, maxShops: 5 },
+  owner: { email: `bench-resync-${stamp}@kura.example`, password: "bench-password-123" },
+});
+const token: string = account.apiToken;
+const shops = new Map<Kind, number>();
+async function cleanup() {
+  if (!KEEP) for (const id of shops.values()) await kura(token, "DELETE", `/shops/${id}`).catch(() => {});
+  simProc.kill();
+}
+process.on("uncaughtException", (e) => {
+  console.error(e);
+  void cleanup().finally(() => process.exit(1));
+});
+
+for (const k of KINDS) {
+  await sim("POST", `/${k}/__sim/reset`);
+  await sim("POST", `/${k}/__sim/listings`, { items: codes.map((c) => ({ code: mallCode(k, c), quantity: 0 })) });
+  const credentials = await sim("GET", `/__demo/credentials/${k}`);
+  const shop = await kura(token, "POST", "/shops", { kind: k, name: `bench ${k}`, credentials, baseUrl: `${SIM.origin}/${k}`, updateEnabled: false });
+  shops.set(k, shop.id);
+  const test = await kura(token, "POST", `/shops/${shop.id}/test`);
+  if (!test.ok) throw new Error(`接続テスト failed for ${k}: ${JSON.stringify(test)}`);
+}
+
+console.log(`creating ${N} products (${CONCURRENCY} at a time)…`);
+const t0 = Date.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < N) {
+      const i = next++;
+      await kura(token, "POST", "/products", { masterCode: codes[i], name: `一括反映ベンチ ${i + 1}`, onHand: onHand(i) });
+      if ((i + 1) % 2000 === 0) console.log(`  ${i + 1} products (${secs(Date.now() - t0)} s)`);
+    }
+  }),
+);
+console.log(`${N} products in ${secs(Date.now() - t0)} s`);
+
+// ---- the resync ---------------------------------------------------------------------------------
+for (const id of shops.values()) await kura(token, "PATCH", `/shops/${id}`, { updateEnabled: true });
+type Traffic = { requests: number; maxInFlight: number; overBudget: number; earliestMs: number };
+const traffic = async () => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, (await sim("GET", `/${k}/__sim/traffic`)) as Traffic]))) as Record<Kind, Traffic>;
+const before = await traffic();
+const job = await kura(token, "POST", "/resync");
+const started = Date.now();
+console.log(`job ${job.id} started over ${job.shops.length} shops, ${job.total} listings`);
+
+interface Part {
+  shopId: number;
+  status: string;
+  total: number;
+  done: number;
+  sent: number;
+  errors: number;
+  lastError: string | null;
+  etaSeconds: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+const kindOf = new Map([...shops].map(([k, id]) => [id, k]));
+const finished = new Map<Kind, { at: number; part: Part; traffic: Traffic }>();
+let last: { shops: Part[] } = job;
+for (let tick = 0; ; tick++) {
+  await sleep(2000);
+  last = await kura(token, "GET", `/jobs/${job.id}`);
+  const t = await traffic();
+  for (const p of last.shops) {
+    const k = kindOf.get(p.shopId)!;
+    const measuredEnough = k === "base" && Date.now() - started >= BASE_SECONDS * 1000;
+    if (!finished.has(k) && (p.status !== "running" || measuredEnough)) finished.set(k, { at: p.finishedAt ? Date.parse(p.finishedAt) : Date.now(), part: p, traffic: t[k] });
+  }
+  if (tick % 5 === 0) console.log(`  ${secs(Date.now() - started)} s: ${last.shops.map((p) => `${kindOf.get(p.shopId)} ${p.done}/${p.total}`).join(", ")}`);
+  if (finished.size === KINDS.length) break;
+  if (Date.now() - started > 30 * 60_000) throw new Error("the resync did not finish within 30 min");
+}
+await kura(token, "POST", `/jobs/${job.id}/cancel`);
+
+console.log(`\n一括反映 of ${N} products on five simulated shops (rate limits on; pacing at 95 % of each budget)`);
+console.log("shop      listings sent  errors   seconds   items/s   budget items/s   share   requests/s (budget)   over budget  max in flight");
+const shares: number[] = [];
+for (const k of KINDS) {
+  const f = finished.get(k)!;
+  const ms = f.at - Date.parse(f.part.startedAt);
+  const ips = f.part.sent / (ms / 1000);
+  const share = ips / BUDGET[k].itemsPerSecond;
+  shares.push(share);
+  const req = f.traffic.requests - before[k].requests;
+  const rps = req / ((f.at - started) / 1000);
+  console.log(
+    `${k.padEnd(9)} ${String(f.part.sent).padStart(13)} ${String(f.part.errors).padStart(7)} ${secs(ms).padStart(9)} ${ips.toFixed(1).padStart(9)} ${BUDGET[k].itemsPerSecond.toFixed(1).padStart(16)} ${(share * 100).toFixed(1).padStart(6)} %   ${rps.toFixed(2).padStart(6)} (${BUDGET[k].requestsPerSecond})${" ".repeat(11)} ${String(f.traffic.overBudget - before[k].overBudget).padStart(5)} ${String(f.traffic.maxInFlight).padStart(14)}${f.part.status === "running" ? "   (measured over the first " + BASE_SECONDS + " s)" : ""}`,
+  );
+}
+console.log(`\nbudgets: ${KINDS.map((k) => `${k}: ${BUDGET[k].how}`).join("; ")}`);
+console.log(`target ≥ 90 % of each budget: ${shares.every((s) => s >= 0.9) ? "met" : "NOT met"} (lowest ${(Math.min(...shares) * 100).toFixed(1)} %)`);
+await cleanup();
+process.exit(0);
