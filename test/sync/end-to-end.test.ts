@@ -114,10 +114,9 @@ async function cancelOneUnit(o: Order) {
 async function posSales(c: Client, rnd: (n: number) => number): Promise<Order[]> {
   const out: Order[] = [];
   for (let n = 1; n <= 8; n++) {
-    const lines: Line[] = [{ i: 1 + rnd(HOT - 1), code: "", quantity: 1 + rnd(2), cancelled: 0 }];
-    const o: Order = { kind: "pos", orderId: `POS-${n}`, lineIds: ["1"], lines: lines.map((l) => ({ ...l, code: master(l.i!) })) };
-    const body = o.lines.map((l, k) => ({ lineId: o.lineIds[k], code: l.code, quantity: l.quantity }));
-    expect((await sale(c, "pos-shibuya", o.orderId, body)).json.lines[0].result).toBe("applied");
+    const i = 1 + rnd(HOT - 1);
+    const o: Order = { kind: "pos", orderId: `POS-${n}`, lineIds: ["1"], lines: [{ i, code: master(i), quantity: 1 + rnd(2), cancelled: 0 }] };
+    expect((await sale(c, "pos-shibuya", o.orderId, [{ lineId: "1", code: master(i), quantity: o.lines[0].quantity }])).json.lines[0].result).toBe("applied");
     out.push(o);
   }
   // The POS delivers its first sale again, and cancels a unit of its second twice: one change each.
@@ -305,6 +304,7 @@ describe("the sync engine end to end (issue 7)", () => {
 
     // Every shop 正常 with nothing waiting; no mall ever saw two requests at once or one over its budget.
     for (const kind of KINDS) expect((await c.get(`/shops/${shop[kind]}`)).json).toMatchObject({ status: "ok", unreflected: 0 });
+    expect((await c.get(`/shops/${shop.base}`)).json.lastTest, "BASE's daily 接続テスト ran").toMatchObject({ ok: true });
     for (const kind of KINDS) {
       const t = await sim.control(kind, "GET", "/traffic");
       expect(t.requests, kind).toBeGreaterThan(0);
