@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../env";
 import { setsUsing } from "../db/queries/products";
 import { shops } from "../db/schema";
@@ -19,7 +19,9 @@ export async function productsChanged(env: Env, db: Db, accountId: number, produ
     (await db
       .select({ id: shops.id })
       .from(shops)
-      .where(and(eq(shops.accountId, accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
+      // A 停止中 shop is marked too: its ShopSync sends nothing while it is stopped, but what it
+      // lacks must show as 未反映 meanwhile, and go out once its credentials are fixed (kick).
+      .where(and(eq(shops.accountId, accountId), eq(shops.updateEnabled, true)))
       .all()).map((s) => s.id);
   if (targets.length === 0) return;
   const sets = await setsUsing(db, accountId, productIds);

@@ -1,6 +1,6 @@
 import type { Db } from "../env";
 import { operationInsert } from "../db/queries/logs";
-import { getShop, type Shop, updateShop } from "../db/queries/shops";
+import { type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
 import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError } from "../malls/types";
@@ -45,13 +45,6 @@ export async function testShopConnection(env: Env, db: Db, shop: Shop, opts: Tes
   });
   if (res.expiresAt !== undefined) await noteExpiringCredentials(db, shop, res.expiresAt, now);
   return res;
-}
-
-/** The daily 接続テスト of one shop (housekeeping). */
-export async function scheduledConnectionTest(env: Env, db: Db, accountId: number, shopId: number): Promise<void> {
-  const shop = await getShop(db, accountId, shopId);
-  if (!shop?.credentialsEnc) return;
-  await testShopConnection(env, db, shop, { scheduled: true });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createDb } from "../db/client";
 import type { HousekeepingTask, Task } from "../schemas/tasks";
-import { scheduledConnectionTest } from "./connection-test";
+import { getShop } from "../db/queries/shops";
 import { checkGroupInvariant } from "./invariant-check";
 import { pruneAccountLogs } from "./prune-logs";
+import { shopSync } from "./shop-sync-client";
 
 // Housekeeping (ARCHITECTURE.md §4): the cron only enqueues it (housekeepingDue, one D1 statement
 // a minute at most), the kura-push consumer runs it (runHousekeeping). A job over every account
@@ -10,8 +11,8 @@ import { pruneAccountLogs } from "./prune-logs";
 // target, so no invocation grows with the number of accounts, groups or shops.
 //   - 接続テスト: daily per shop, spread over the day by shop id (shop id mod 1440 = the JST minute
 //     of the day), so the mall calls never bunch up at one minute however many shops there are.
-//     Like POST /shops/{id}/test it calls the adapter directly, outside the ShopSync budget: three
-//     cheap calls a day per shop; testShopConnection takes a budgeted fetch if ShopSync offers one.
+//     Like POST /shops/{id}/test it goes through the shop's ShopSync: a mall counts these calls
+//     against the shop's budget like any other, and they must not run beside a push or a pull.
 //   - invariant check: daily at 04:00 JST, one task per product group that has products.
 //   - log pruning: daily at 04:30 JST, one task per account.
 
@@ -50,9 +51,14 @@ async function enqueue(env: Env, tasks: HousekeepingTask[]) {
 export async function runHousekeeping(env: Env, t: HousekeepingTask): Promise<void> {
   const db = createDb(env.DB);
   switch (t.job) {
-    case "connection-test":
+    case "connection-test": {
       if (t.accountId === undefined || t.shopId === undefined) break;
-      return scheduledConnectionTest(env, db, t.accountId, t.shopId);
+      const shop = await getShop(db, t.accountId, t.shopId);
+      if (!shop?.credentialsEnc) return;
+      const ref = { accountId: t.accountId, shopId: t.shopId };
+      await shopSync(env, ref).connectionTest(ref, { scheduled: true });
+      return;
+    }
     case "invariant-check": {
       if (t.accountId !== undefined && t.groupId !== undefined) {
         await checkGroupInvariant(env, db, t.accountId, t.groupId);

@@ -155,14 +155,17 @@ export class ShopSync extends DurableObject<Env> {
     );
   }
 
-  /** 接続テスト, in turn with everything else; OK brings a stopped shop's waiting work back. */
-  async connectionTest(ref: ShopRef): Promise<ConnectionTestResult | null> {
+  /**
+   * 接続テスト (by hand, or `scheduled`: the daily one), in turn with everything else and within
+   * the budget; OK by hand brings a stopped shop's waiting work back.
+   */
+  async connectionTest(ref: ShopRef, opts: { scheduled?: boolean } = {}): Promise<ConnectionTestResult | null> {
     this.remember(ref);
     return this.serial(async () => {
       const shop = await this.shop(ref);
       if (!shop) return null;
-      const res = await testShopConnection(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
-      if (res.ok) await this.kickNow();
+      const res = await testShopConnection(this.env, createDb(this.env.DB), shop, { scheduled: opts.scheduled, fetch: this.budgetedFetch(shop) });
+      if (res.ok && !opts.scheduled) await this.kickNow();
       return res;
     });
   }
