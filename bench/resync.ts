@@ -10,7 +10,7 @@
 // faster than the budget or beside another. BASE takes one item per request (~5.5 h for 20,000):
 // it is measured over BENCH_BASE_SECONDS (default 180) and the job is then cancelled.
 // Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_SIM_PORT, BENCH_BASE_SECONDS,
-// BENCH_CONCURRENCY (product creation, default 12), BENCH_KEEP=1 (keep the shops afterwards).
+// BENCH_KEEP=1 (keep the shops afterwards).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -19,9 +19,12 @@ import { fileURLToPath } from "node:url";
 const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
 const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 8791);
 const SIM = new URL(`http://127.0.0.1:${SIM_PORT}`);
+// Amazon signs in at the LWA endpoint Kura is configured with (AMAZON_LWA_URL: `npm start`'s
+// simulator), and that simulator's access tokens are only good there: the Amazon shop runs on it,
+// beside the demo's Amazon shop (whose few requests its traffic figures then include).
+const MAIN_SIM = new URL(process.env.SIM_URL ?? "http://127.0.0.1:8790");
 const N = Number(process.argv[2] ?? 20_000);
 const BASE_SECONDS = Number(process.env.BENCH_BASE_SECONDS ?? 180);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 12);
 const KEEP = process.env.BENCH_KEEP === "1";
 
 type Kind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
@@ -73,7 +76,9 @@ async function json(base: URL, method: string, path: string, headers: Record<str
   return out;
 }
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);
+const simOf = (k: Kind) => (k === "amazon" ? MAIN_SIM : SIM);
 const sim = (method: string, path: string, body?: unknown) => json(SIM, method, path, {}, body);
+const simK = (k: Kind, method: string, path: string, body?: unknown) => json(simOf(k), method, path, {}, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -118,33 +123,27 @@ process.on("uncaughtException", (e) => {
 });
 
 for (const k of KINDS) {
-  await sim("POST", `/${k}/__sim/reset`);
-  await sim("POST", `/${k}/__sim/listings`, { items: codes.map((c) => ({ code: mallCode(k, c), quantity: 0 })) });
-  const credentials = await sim("GET", `/__demo/credentials/${k}`);
-  const shop = await kura(token, "POST", "/shops", { kind: k, name: `bench ${k}`, credentials, baseUrl: `${SIM.origin}/${k}`, updateEnabled: false });
+  if (k !== "amazon") await sim("POST", `/${k}/__sim/reset`);
+  await simK(k, "POST", `/${k}/__sim/listings`, { items: codes.map((c) => ({ code: mallCode(k, c), quantity: 0 })) });
+  const credentials = await simK(k, "GET", `/__demo/credentials/${k}`);
+  const shop = await kura(token, "POST", "/shops", { kind: k, name: `bench ${k}`, credentials, baseUrl: `${simOf(k).origin}/${k}`, updateEnabled: false });
   shops.set(k, shop.id);
   const test = await kura(token, "POST", `/shops/${shop.id}/test`);
   if (!test.ok) throw new Error(`接続テスト failed for ${k}: ${JSON.stringify(test)}`);
 }
 
-console.log(`creating ${N} products (${CONCURRENCY} at a time)…`);
+console.log(`creating ${N} products (POST /products/bulk, 1,000 a call)…`);
 const t0 = Date.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < N) {
-      const i = next++;
-      await kura(token, "POST", "/products", { masterCode: codes[i], name: `一括反映ベンチ ${i + 1}`, onHand: onHand(i) });
-      if ((i + 1) % 2000 === 0) console.log(`  ${i + 1} products (${secs(Date.now() - t0)} s)`);
-    }
-  }),
-);
+for (let i = 0; i < N; i += 1000) {
+  const items = codes.slice(i, i + 1000).map((code, j) => ({ masterCode: code, name: `一括反映ベンチ ${i + j + 1}`, onHand: onHand(i + j) }));
+  await kura(token, "POST", "/products/bulk", { items });
+}
 console.log(`${N} products in ${secs(Date.now() - t0)} s`);
 
 // ---- the resync ---------------------------------------------------------------------------------
 for (const id of shops.values()) await kura(token, "PATCH", `/shops/${id}`, { updateEnabled: true });
 type Traffic = { requests: number; maxInFlight: number; overBudget: number; earliestMs: number };
-const traffic = async () => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, (await sim("GET", `/${k}/__sim/traffic`)) as Traffic]))) as Record<Kind, Traffic>;
+const traffic = async () => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, (await simK(k, "GET", `/${k}/__sim/traffic`)) as Traffic]))) as Record<Kind, Traffic>;
 const before = await traffic();
 const job = await kura(token, "POST", "/resync");
 const started = Date.now();

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db, Principal } from "../env";
 import { getAccount } from "../db/queries/accounts";
@@ -183,4 +183,85 @@ export async function deleteProduct(env: Env, db: Db, who: Principal, masterCode
     db.delete(stock).where(and(eq(stock.accountId, accountId), eq(stock.productId, p.id))),
     operationInsert(db, accountId, { actor: who.actor, action: "product.delete", target: masterCode, before }),
   ]);
+}
+
+/** The most products one bulk registration takes (one request, a few D1 statements, one call per group). */
+export const BULK_MAX = 1000;
+
+/**
+ * Registers many plain products at once (sets go one by one: their components must exist first):
+ * all or nothing. D1 gets them in a few statements (one JSON parameter each), then each group's
+ * StockGroup registers its share in one call; if one refuses, every row is taken back out of D1.
+ */
+export async function createProducts(env: Env, db: Db, who: Principal, items: z.infer<typeof createProductBody>[]): Promise<{ created: number; masterCodes: string[] }> {
+  const accountId = who.accountId;
+  const account = await getAccount(db, accountId);
+  if (!account) throw notFound("account does not exist");
+  const sets = items.flatMap((it, i) => (it.components ? [`items[${i}] (${it.masterCode})`] : []));
+  if (sets.length) throw badRequest(`sets cannot be registered in bulk (their components must exist first): ${sets.join(", ")}`);
+  const seen = new Set<string>();
+  const twice = items.filter((it) => (seen.has(it.masterCode) ? true : (seen.add(it.masterCode), false))).map((it) => it.masterCode);
+  if (twice.length) throw badRequest(`master codes appear more than once: ${[...new Set(twice)].join(", ")}`);
+  const free = account.maxProducts - (await countProducts(db, accountId));
+  if (items.length > free) {
+    throw forbidden(`The plan allows ${account.maxProducts} products; ${Math.max(0, free)} more fit, not ${items.length}. 商品登録数がプランの上限 (${account.maxProducts}) を超えます (あと ${Math.max(0, free)} 件)。`);
+  }
+  const taken = await getProductsByCodes(db, accountId, items.map((it) => it.masterCode));
+  if (taken.length) throw conflict(`master codes already registered: ${taken.map((p) => p.masterCode).join(", ")}`);
+  const groupOf = new Map<string, Awaited<ReturnType<typeof resolveGroup>>>();
+  for (const it of items) {
+    const key = JSON.stringify(it.group ?? null);
+    if (!groupOf.has(key)) groupOf.set(key, await resolveGroup(db, accountId, it.group));
+  }
+
+  const now = Date.now();
+  const rows = items.map((it) => ({
+    masterCode: it.masterCode, name: it.name, groupId: groupOf.get(JSON.stringify(it.group ?? null))!.id, reserved: it.reserved ?? null,
+    lowStockThreshold: it.lowStockThreshold ?? null, syncMode: it.syncMode ?? "auto", onHand: it.onHand,
+  }));
+  const ids = new Map<string, number>();
+  try {
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const out = await db.all<{ id: number; master_code: string }>(sql`
+        INSERT INTO products (account_id, master_code, name, group_id, reserved, low_stock_threshold, sync_mode, is_set, created_at, updated_at)
+        SELECT ${accountId}, json_extract(value, '$.masterCode'), json_extract(value, '$.name'), json_extract(value, '$.groupId'),
+               json_extract(value, '$.reserved'), json_extract(value, '$.lowStockThreshold'), json_extract(value, '$.syncMode'), 0, ${now}, ${now}
+        FROM json_each(${JSON.stringify(part)}) WHERE true
+        RETURNING id, master_code`);
+      for (const r of out) ids.set(r.master_code, r.id);
+    }
+  } catch (err) {
+    await undoProducts(db, accountId, [...ids.values()]);
+    if (String(err).includes("UNIQUE")) throw conflict("a master code was registered meanwhile; nothing was saved, try again");
+    throw err;
+  }
+  try {
+    const byGroup = new Map<number, typeof rows>();
+    for (const r of rows) byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), r]);
+    for (const [groupId, list] of byGroup) {
+      const ref = { accountId, groupId };
+      for (let i = 0; i < list.length; i += 500) {
+        const res = await stockGroup(env, ref).registerProducts(
+          ref,
+          list.slice(i, i + 500).map((r) => ({ productId: ids.get(r.masterCode)!, masterCode: r.masterCode, isSet: false, components: [], onHand: r.onHand })),
+          who.actor,
+        );
+        if (!res.ok) throw conflict(res.detail);
+      }
+    }
+  } catch (err) {
+    // The objects that did register keep a product D1 no longer has: harmless (nothing sells a
+    // code D1 does not know), and a retry registers fresh ids.
+    await undoProducts(db, accountId, [...ids.values()]);
+    if (err instanceof AppError) throw err;
+    throw unavailable("the stock service could not register the products; nothing was saved, try again");
+  }
+  const masterCodes = rows.map((r) => r.masterCode);
+  await operationInsert(db, accountId, { actor: who.actor, action: "product.bulk_create", target: `${masterCodes.length} products`, after: { masterCodes } }, now);
+  return { created: masterCodes.length, masterCodes };
+}
+
+async function undoProducts(db: Db, accountId: number, ids: number[]) {
+  for (let i = 0; i < ids.length; i += 90) await db.delete(products).where(and(eq(products.accountId, accountId), inArray(products.id, ids.slice(i, i + 90))));
 }

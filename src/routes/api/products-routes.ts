@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { codeParam, createProductBody, idParam, listProductsQuery, movementsQuery, page, patchProductBody, productOut, stockBody } from "../../schemas/api";
 import { listingBody } from "../../schemas/api-shops";
+import { BULK_MAX } from "../../stock/catalog";
 import { API_TOKEN, json, jsonBody, noContent, problems } from "./openapi-kit";
 
 // The product routes as OpenAPI definitions; products.ts holds their handlers.
@@ -20,6 +21,13 @@ export const createProductRoute = createRoute({
   summary: "Register a product or a set",
   request: { body: jsonBody(createProductBody) },
   responses: { 201: json(productOut, "Created"), ...problems(400, 401, 403, 409, 415) },
+});
+
+export const bulkCreateRoute = createRoute({
+  method: "post", path: "/bulk", tags, security: API_TOKEN,
+  summary: "Register up to 1,000 plain products at once (all or nothing; sets one by one)",
+  request: { body: jsonBody(z.object({ items: z.array(createProductBody).min(1).max(BULK_MAX) }).openapi("ProductsBulk")) },
+  responses: { 201: json(z.object({ created: z.number().int(), masterCodes: z.array(z.string()) }), "Created"), ...problems(400, 401, 403, 409, 415) },
 });
 
 export const getProductRoute = createRoute({

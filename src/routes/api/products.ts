@@ -7,7 +7,7 @@ import { conflict, forbidden, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { mallCodeOf } from "../../malls/registry";
 import { productsChanged } from "../../sync/changes";
-import { createProduct, deleteProduct, readProduct, resolveGroup, toProductOut, updateProduct } from "../../stock/catalog";
+import { createProduct, createProducts, deleteProduct, readProduct, resolveGroup, toProductOut, updateProduct } from "../../stock/catalog";
 import { stockGroup } from "../../stock/client";
 import { figuresFor } from "../../stock/figures";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -36,6 +36,10 @@ productsApi.openapi(r.listProductsRoute, async (c) => {
 productsApi.openapi(r.createProductRoute, async (c) => {
   const out = await createProduct(c.env, c.get("db"), c.get("principal"), c.req.valid("json"));
   return c.json(out, 201);
+});
+
+productsApi.openapi(r.bulkCreateRoute, async (c) => {
+  return c.json(await createProducts(c.env, c.get("db"), c.get("principal"), c.req.valid("json").items), 201);
 });
 
 productsApi.openapi(r.getProductRoute, async (c) => {
