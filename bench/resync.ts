@@ -139,16 +139,23 @@ for (let i = 0; i < N; i += 1000) {
   await kura(token, "POST", "/products/bulk", { items });
 }
 console.log(`${N} products in ${secs(Date.now() - t0)} s`);
+// As a merchant imports a catalogue and then connects the shops: the catalogue's own changes
+// reach D1 and pass through the sync queue before any shop takes updates (else they would all be
+// due as changes, which go before a resync).
+const lastCode = codes[N - 1];
+for (const t1 = Date.now(); ; ) {
+  const page = await kura(token, "GET", `/products?query=${lastCode}&limit=1`);
+  if (page.items[0]?.onHand === onHand(N - 1)) break;
+  if (Date.now() - t1 > 300_000) throw new Error("the catalogue did not reach D1 within 5 min");
+  await sleep(1000);
+}
+await sleep(10_000);
+console.log(`catalogue in D1 after ${secs(Date.now() - t0)} s`);
 
 // ---- the resync ---------------------------------------------------------------------------------
 for (const id of shops.values()) await kura(token, "PATCH", `/shops/${id}`, { updateEnabled: true });
 type Traffic = { requests: number; maxInFlight: number; overBudget: number; earliestMs: number };
 const traffic = async () => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, (await simK(k, "GET", `/${k}/__sim/traffic`)) as Traffic]))) as Record<Kind, Traffic>;
-const before = await traffic();
-const job = await kura(token, "POST", "/resync");
-const started = Date.now();
-console.log(`job ${job.id} started over ${job.shops.length} shops, ${job.total} listings`);
-
 interface Part {
   shopId: number;
   status: string;
@@ -162,39 +169,53 @@ interface Part {
   finishedAt: string | null;
 }
 const kindOf = new Map([...shops].map(([k, id]) => [id, k]));
-const finished = new Map<Kind, { at: number; part: Part; traffic: Traffic }>();
-let last: { shops: Part[] } = job;
-for (let tick = 0; ; tick++) {
-  await sleep(2000);
-  last = await kura(token, "GET", `/jobs/${job.id}`);
-  const t = await traffic();
-  for (const p of last.shops) {
-    const k = kindOf.get(p.shopId)!;
-    const measuredEnough = k === "base" && Date.now() - started >= BASE_SECONDS * 1000;
-    if (!finished.has(k) && (p.status !== "running" || measuredEnough)) finished.set(k, { at: p.finishedAt ? Date.parse(p.finishedAt) : Date.now(), part: p, traffic: t[k] });
-  }
-  if (tick % 5 === 0) console.log(`  ${secs(Date.now() - started)} s: ${last.shops.map((p) => `${kindOf.get(p.shopId)} ${p.done}/${p.total}`).join(", ")}`);
-  if (finished.size === KINDS.length) break;
-  if (Date.now() - started > 30 * 60_000) throw new Error("the resync did not finish within 30 min");
-}
-await kura(token, "POST", `/jobs/${job.id}/cancel`);
 
-console.log(`\n一括反映 of ${N} products on five simulated shops (rate limits on; pacing at 95 % of each budget)`);
-console.log("shop      listings sent  errors   seconds   items/s   budget items/s   share   requests/s (budget)   over budget  max in flight");
-const shares: number[] = [];
-for (const k of KINDS) {
-  const f = finished.get(k)!;
-  const ms = f.at - Date.parse(f.part.startedAt);
-  const ips = f.part.sent / (ms / 1000);
-  const share = ips / BUDGET[k].itemsPerSecond;
-  shares.push(share);
-  const req = f.traffic.requests - before[k].requests;
-  const rps = req / ((f.at - started) / 1000);
-  console.log(
-    `${k.padEnd(9)} ${String(f.part.sent).padStart(13)} ${String(f.part.errors).padStart(7)} ${secs(ms).padStart(9)} ${ips.toFixed(1).padStart(9)} ${BUDGET[k].itemsPerSecond.toFixed(1).padStart(16)} ${(share * 100).toFixed(1).padStart(6)} %   ${rps.toFixed(2).padStart(6)} (${BUDGET[k].requestsPerSecond})${" ".repeat(11)} ${String(f.traffic.overBudget - before[k].overBudget).padStart(5)} ${String(f.traffic.maxInFlight).padStart(14)}${f.part.status === "running" ? "   (measured over the first " + BASE_SECONDS + " s)" : ""}`,
-  );
+/**
+ * One POST /resync over the five shops, each measured until its part is through or `window`
+ * seconds have passed (BASE: one item per request), then the job is cancelled. Returns the lowest
+ * share of a budget reached.
+ */
+async function phase(title: string, window: number): Promise<number> {
+  const before = await traffic();
+  const job = await kura(token, "POST", "/resync");
+  const started = Date.now();
+  console.log(`\n${title}: job ${job.id} over ${job.shops.length} shops, ${job.total} listings`);
+  const finished = new Map<Kind, { at: number; part: Part; traffic: Traffic }>();
+  for (let tick = 0; ; tick++) {
+    await sleep(2000);
+    const now = await kura(token, "GET", `/jobs/${job.id}`);
+    const t = await traffic();
+    for (const p of now.shops as Part[]) {
+      const k = kindOf.get(p.shopId)!;
+      if (!finished.has(k) && (p.status !== "running" || Date.now() - started >= window * 1000)) finished.set(k, { at: p.finishedAt ? Date.parse(p.finishedAt) : Date.now(), part: p, traffic: t[k] });
+    }
+    if (tick % 10 === 0) console.log(`  ${secs(Date.now() - started)} s: ${(now.shops as Part[]).map((p) => `${kindOf.get(p.shopId)} ${p.done}/${p.total}`).join(", ")}`);
+    if (finished.size === KINDS.length) break;
+  }
+  await kura(token, "POST", `/jobs/${job.id}/cancel`);
+  console.log("shop      listings sent  errors   seconds   items/s   budget items/s   share   requests/s (budget)   over budget  max in flight");
+  const shares: number[] = [];
+  for (const k of KINDS) {
+    const f = finished.get(k)!;
+    const ms = f.at - Date.parse(f.part.startedAt);
+    const ips = f.part.sent / (ms / 1000);
+    const share = ips / BUDGET[k].itemsPerSecond;
+    shares.push(share);
+    const rps = (f.traffic.requests - before[k].requests) / ((f.at - started) / 1000);
+    console.log(
+      `${k.padEnd(9)} ${String(f.part.sent).padStart(13)} ${String(f.part.errors).padStart(7)} ${secs(ms).padStart(9)} ${ips.toFixed(1).padStart(9)} ${BUDGET[k].itemsPerSecond.toFixed(1).padStart(16)} ${(share * 100).toFixed(1).padStart(6)} %   ${rps.toFixed(2).padStart(6)} (${BUDGET[k].requestsPerSecond})${" ".repeat(11)} ${String(f.traffic.overBudget - before[k].overBudget).padStart(5)} ${String(f.traffic.maxInFlight).padStart(14)}${f.part.status === "running" ? `   (first ${window} s of ${f.part.total})` : ""}`,
+    );
+  }
+  return Math.min(...shares);
 }
+
+// 1. The first sync: every code is new to Kura, so Rakuten and Yahoo read each first push back
+//    (未登録コード) and Shopify looks each SKU up (cost-bound, MALLS.md §9); 2. a resync of shops
+//    that know every code, which is what 一括反映 is.
+const WINDOW = BASE_SECONDS;
+await phase("first sync (every code new)", WINDOW);
+const lowest = await phase("一括反映 (every code known)", WINDOW);
 console.log(`\nbudgets: ${KINDS.map((k) => `${k}: ${BUDGET[k].how}`).join("; ")}`);
-console.log(`target ≥ 90 % of each budget: ${shares.every((s) => s >= 0.9) ? "met" : "NOT met"} (lowest ${(Math.min(...shares) * 100).toFixed(1)} %)`);
+console.log(`target ≥ 90 % of each budget in the 一括反映: ${lowest >= 0.9 ? "met" : "NOT met"} (lowest ${(lowest * 100).toFixed(1)} %)`);
 await cleanup();
 process.exit(0);

@@ -107,16 +107,26 @@ describe("error classes", () => {
     expect((await classOf(adapter.readStock(ctx, ["A"]))).errorClass).toBe("auth");
   });
 
-  it("maps HTTP 429 to rate with the Retry-After hint", async () => {
+  it("waits out a 429 for its Retry-After and asks again; a storm that outlasts the retries is rate with the hint", async () => {
     const { ctx, control } = setupShopify();
+    const slept: number[] = [];
+    ctx.sleep = async (ms) => void slept.push(ms);
     await control("POST", "/__sim/faults", { type: "429" });
+    expect(await adapter.readStock(ctx, ["A"])).toHaveLength(1);
+    expect(slept).toContain(2000);
+    await control("POST", "/__sim/faults", { type: "429", times: 10 });
     const e = await classOf(adapter.readStock(ctx, ["A"]));
     expect(e).toMatchObject({ errorClass: "rate", opts: { retryAfterSec: 2, code: "THROTTLED" } });
   });
 
-  it("maps a THROTTLED answer (HTTP 200) to rate with a hint from throttleStatus", async () => {
-    const { sim, ctx } = setupShopify();
+  it("a THROTTLED answer (HTTP 200) waits for the cost bucket to refill; still throttled, it is rate with a hint from throttleStatus", async () => {
+    const { sim, ctx, clock } = setupShopify();
     sim.state.bucket.available = 0; // the location query costs 2 + 50 × 1 = 52 points
+    const started = clock.now();
+    expect(await adapter.readStock(ctx, ["A"])).toHaveLength(1);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(520); // waited for 52 points at 100 points/s (fake clock)
+    sim.state.bucket.available = 0;
+    ctx.sleep = async () => {}; // no time passes: the bucket never refills
     const e = await classOf(adapter.readStock(ctx, ["A"]));
     expect(e).toMatchObject({ errorClass: "rate", opts: { code: "THROTTLED", status: 200 } });
     expect(e.opts.retryAfterSec).toBe(1); // 52 points at 100 points/s
