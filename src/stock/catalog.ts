@@ -238,7 +238,10 @@ export async function createProducts(env: Env, db: Db, who: Principal, items: z.
   }
   try {
     const byGroup = new Map<number, typeof rows>();
-    for (const r of rows) byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), r]);
+    for (const r of rows) {
+      if (!byGroup.has(r.groupId)) byGroup.set(r.groupId, []);
+      byGroup.get(r.groupId)!.push(r);
+    }
     for (const [groupId, list] of byGroup) {
       const ref = { accountId, groupId };
       for (let i = 0; i < list.length; i += 500) {

@@ -313,13 +313,13 @@ export class ShopSync extends DurableObject<Env> {
    * the mall is thought to show it. Progress goes to the job's part of this shop in D1.
    */
   private async resyncStep(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, st: ResyncState, limit: number, cap: number) {
-    if (!(await jobShopRunning(db, st.jobId, shop.id))) return this.setResync(null); // cancelled or superseded
+    if (!(await jobShopRunning(db, st.jobId, shop.id))) return this.stepDone(st.jobId, null); // cancelled or superseded
     const ids = (
       await db.select({ id: products.id }).from(products).where(and(eq(products.accountId, ref.accountId), gt(products.id, st.after))).orderBy(asc(products.id)).limit(limit).all()
     ).map((r) => r.id);
     if (ids.length === 0) {
       await finishJobShop(db, ref.accountId, st.jobId, shop.id);
-      return this.setResync(null);
+      return this.stepDone(st.jobId, null);
     }
     try {
       const out = await pushShop(this.env, db, shop, { all: true, productIds: ids, fetch: this.budgetedFetch(shop) });
@@ -330,13 +330,13 @@ export class ShopSync extends DurableObject<Env> {
       this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
       const last = failed[failed.length - 1];
       await advanceJobShop(db, st.jobId, shop.id, { done: ids.length, sent: out.length - failed.length, errors: failed.length, ...(last && { lastError: `${last.mallCode}: ${last.error}` }) });
-      this.setResync({ ...st, after: ids[ids.length - 1], notBefore: 0, failures: 0 });
+      this.stepDone(st.jobId, { ...st, after: ids[ids.length - 1], notBefore: 0, failures: 0 });
     } catch (err) {
       const e = err instanceof MallError ? err : new MallError("transient", String(err));
       await advanceJobShop(db, st.jobId, shop.id, { done: 0, sent: 0, errors: 0, lastError: e.message });
       if (e.errorClass === "auth") return; // 停止中: the resync goes on from here after kick()
       const wait = this.backoff(e, st.failures + 1, cap);
-      this.setResync({ ...st, notBefore: Date.now() + wait, failures: st.failures + 1 });
+      this.stepDone(st.jobId, { ...st, notBefore: Date.now() + wait, failures: st.failures + 1 });
       console.warn(JSON.stringify({ msg: "resync step will be retried", shop: shopSyncName(ref), errorClass: e.errorClass, retryInMs: wait, error: e.message }));
     }
   }
@@ -354,6 +354,14 @@ export class ShopSync extends DurableObject<Env> {
 
   private setResync(st: ResyncState | null) {
     this.store.set("resync", st ? JSON.stringify(st) : null);
+  }
+
+  /**
+   * After a step's awaits: moves the resync on only if it is still the same job (a new 一括反映
+   * may have replaced it meanwhile; the old step must not overwrite it).
+   */
+  private stepDone(jobId: number, next: ResyncState | null) {
+    if (this.resyncState()?.jobId === jobId) this.setResync(next);
   }
 
   // ---- helpers ------------------------------------------------------------------------------------
@@ -402,9 +410,14 @@ export class ShopSync extends DurableObject<Env> {
     return (async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = input instanceof Request ? input.url : String(input);
       const lane = laneOf(shop.kind, url);
-      const wait = this.store.reserve(lane, plans[lane], Date.now(), MAX_WAIT_MS);
+      const planned = Date.now();
+      const wait = this.store.reserve(lane, plans[lane], planned, MAX_WAIT_MS);
       if (wait === null) throw new MallError("rate", "shop budget: no request slot within 30 s", { retryAfterSec: 30, code: "BUDGET" });
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // A loaded isolate wakes late: the slot was used later than reserved, and the mall counts
+      // the next request from this one's arrival, so the lateness must not become credit.
+      const late = Date.now() - (planned + wait);
+      if (late > 0) this.store.postpone(lane, late);
       return fetch(input, init);
     }) as typeof fetch;
   }

@@ -126,6 +126,11 @@ export class ShopSyncStore {
     return wait;
   }
 
+  /** A reserved slot was used `ms` late: the bucket starts refilling from the real send. */
+  postpone(lane: string, ms: number) {
+    this.sql.exec("UPDATE buckets SET at = at + ? WHERE lane = ?", ms, lane);
+  }
+
   /** Whole tokens available now (for status). */
   tokens(lane: string, plan: BucketPlan, now: number): number {
     return refill(this.bucket(lane), plan, now).tokens;

@@ -91,7 +91,8 @@ export async function productsWithListing(db: Db, accountId: number, shopId: num
 /** The given products with this shop's listing (if any). */
 export async function productsWithListingByIds(db: Db, accountId: number, shopId: number, ids: number[]) {
   const out: Awaited<ReturnType<typeof productsWithListing>> = [];
-  for (let i = 0; i < ids.length; i += 90) {
+  // One JSON parameter per statement: a 2,000-product run is 2 statements, not 23 round trips.
+  for (let i = 0; i < ids.length; i += 1000) {
     out.push(
       ...(await db
         .select({ product: products, listing: listings })
@@ -99,7 +100,7 @@ export async function productsWithListingByIds(db: Db, accountId: number, shopId
         .leftJoin(listings, and(eq(listings.productId, products.id), eq(listings.shopId, shopId)))
         // By primary key: `+ 0` keeps SQLite from walking the account's index instead (100,000
         // rows read for 10 wanted, measured), while the account filter still holds.
-        .where(and(inArray(products.id, ids.slice(i, i + 90)), sql`${products.accountId} + 0 = ${accountId}`))
+        .where(and(sql`${products.id} IN (SELECT value FROM json_each(${JSON.stringify(ids.slice(i, i + 1000))}))`, sql`${products.accountId} + 0 = ${accountId}`))
         .all()),
     );
   }
