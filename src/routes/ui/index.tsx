@@ -6,6 +6,7 @@ import { MessagePage } from "../../views/auth-pages";
 import { authPages } from "./auth";
 import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
+import { productsPage } from "./products";
 import { staffPages } from "./staff";
 
 // The merchant dashboard: server-rendered pages, forms that work without JavaScript.
@@ -20,6 +21,7 @@ dashboard.use("*", pagesOnly(language), pagesOnly(sameOrigin), pagesOnly(session
 
 dashboard.route("/", authPages);
 dashboard.route("/", homePage);
+dashboard.route("/", productsPage);
 dashboard.route("/", staffPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
