@@ -46,6 +46,10 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/staff/:id/role", right: "users" },
   { method: "POST", path: "/staff/:id/disable", right: "users" },
   { method: "POST", path: "/staff/:id/enable", right: "users" },
+  // An API token can do what an admin can (products, stock, shops, settings), never manage users.
+  { method: "GET", path: "/tokens", right: "settings" },
+  { method: "POST", path: "/tokens", right: "settings" },
+  { method: "POST", path: "/tokens/:id/revoke", right: "settings" },
 ];
 
 function matches(pattern: string, path: string): boolean {

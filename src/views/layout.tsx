@@ -9,16 +9,18 @@ export interface Frame {
   session: SessionInfo | null;
   /** The current path with its query, for the language toggle and the current menu entry. */
   path: string;
-  /** Whether the user may see the staff page (from the permission table, not the view). */
-  canManageUsers?: boolean;
+  /** The menu entries this user may open (decided by the permission table, not by the view). */
+  menu: readonly string[];
 }
 
-const NAV: { href: string; key: MessageKey }[] = [
+export const NAV: readonly { href: string; key: MessageKey }[] = [
   { href: "/", key: "nav.home" },
   { href: "/products", key: "nav.products" },
   { href: "/shops", key: "nav.shops" },
   { href: "/settings", key: "nav.settings" },
   { href: "/logs", key: "nav.logs" },
+  { href: "/tokens", key: "nav.tokens" },
+  { href: "/staff", key: "nav.staff" },
 ];
 
 function withLang(path: string, lang: Lang): string {
@@ -39,7 +41,7 @@ export function CsrfField(props: { session: SessionInfo | null }) {
 
 export function Layout(props: { frame: Frame; title: string; wide?: boolean; children?: Child }) {
   const { t, lang, session, path } = props.frame;
-  const nav = [...NAV, ...(props.frame.canManageUsers ? [{ href: "/staff", key: "nav.staff" as MessageKey }] : [])];
+  const nav = NAV.filter((n) => props.frame.menu.includes(n.href));
   return (
     <html lang={lang}>
       <head>

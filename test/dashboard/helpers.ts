@@ -103,5 +103,6 @@ export async function snapshot(accountId: number) {
     products: await q("SELECT id, master_code, name, group_id, reserved, sync_mode FROM products WHERE account_id = ? ORDER BY id"),
     settings: await q("SELECT * FROM settings WHERE account_id = ?"),
     shops: await q("SELECT id, name, import_enabled, update_enabled FROM shops WHERE account_id = ? ORDER BY id"),
+    tokens: await q("SELECT id, name, scopes, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id"),
   };
 }

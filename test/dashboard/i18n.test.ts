@@ -43,9 +43,12 @@ describe("language", () => {
     expect((await b.get("/")).html).toContain(">商品管理<");
   });
 
-  it("shows the staff menu only to those who may open it", async () => {
+  it("shows the スタッフ and APIトークン menus only to those who may open them", async () => {
     const shop = await newShop();
     expect((await (await login(shop.users.owner.email)).get("/")).html).toContain('href="/staff"');
-    expect((await (await login(shop.users.admin.email)).get("/")).html).not.toContain('href="/staff"');
+    const admin = (await (await login(shop.users.admin.email)).get("/")).html;
+    expect(admin).not.toContain('href="/staff"');
+    expect(admin).toContain('href="/tokens"');
+    expect((await (await login(shop.users.staff.email)).get("/")).html).not.toContain('href="/tokens"');
   });
 });

@@ -38,7 +38,7 @@ describe("the permission table", () => {
 
 const concrete = (path: string, targetId: number) => path.replace(/:[a-z]+/g, String(targetId));
 const validForm = (path: string): Record<string, string> =>
-  path === "/staff" ? { email: `new-${crypto.randomUUID().slice(0, 8)}@example.jp`, name: "新人", role: "staff", password: "initial password" } : path.endsWith("/role") ? { role: "admin" } : {};
+  path === "/tokens" ? { name: "連携用", scope: "write" } : path === "/staff" ? { email: `new-${crypto.randomUUID().slice(0, 8)}@example.jp`, name: "新人", role: "staff", password: "initial password" } : path.endsWith("/role") ? { role: "admin" } : {};
 
 describe("every role × every guarded dashboard route", () => {
   for (const role of ROLES) {

@@ -43,6 +43,12 @@ describe("the dashboard in a real browser", () => {
     for (const s of DEMO_STAFF) await page.getByRole("cell", { name: s.email }).waitFor();
     await shot(page, "04-staff");
 
+    await page.getByRole("link", { name: "APIトークン" }).click();
+    await page.getByLabel("名前").fill(`e2e ${new Date().toISOString()}`);
+    await page.getByRole("button", { name: "トークンを作成" }).click();
+    assert.match(await page.locator("#new-token").innerText(), /^kura_/);
+    await shot(page, "04b-tokens");
+
     await page.getByRole("link", { name: "商品管理" }).click();
     await page.getByRole("link", { name: "English" }).click();
     await page.getByRole("heading", { name: "Products" }).waitFor();

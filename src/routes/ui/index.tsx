@@ -8,6 +8,7 @@ import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { productsPage } from "./products";
 import { staffPages } from "./staff";
+import { tokensPages } from "./tokens";
 
 // The merchant dashboard: server-rendered pages, forms that work without JavaScript.
 export const dashboard = new Hono<UiEnv>();
@@ -23,6 +24,7 @@ dashboard.route("/", authPages);
 dashboard.route("/", homePage);
 dashboard.route("/", productsPage);
 dashboard.route("/", staffPages);
+dashboard.route("/", tokensPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {

@@ -7,7 +7,7 @@ import { isLang, translator } from "../../lib/i18n";
 import { can, rightFor } from "../../lib/permissions";
 import { readSession, type UiEnv } from "../../lib/session";
 import { timingSafeEqual } from "../../lib/crypto";
-import type { Frame } from "../../views/layout";
+import { type Frame, NAV } from "../../views/layout";
 
 // The dashboard's request pipeline, in order: language, origin check, session, then one
 // authorization step (the permission table and the per-session CSRF token).
@@ -36,6 +36,8 @@ export const sameOrigin = csrf();
 export const session = createMiddleware<UiEnv>(async (c, next) => {
   c.set("session", await readSession(c));
   await next();
+  // Pages carry account data and shown-once tokens: no cache may keep them.
+  c.res.headers.set("Cache-Control", "no-store");
 });
 
 /**
@@ -66,7 +68,8 @@ export function frame(c: Context<UiEnv>): Frame {
   const s = c.get("session");
   const url = new URL(c.req.url);
   url.searchParams.delete("lang");
-  return { t: c.get("t"), lang: c.get("lang"), session: s, path: `${url.pathname}${url.search}`, canManageUsers: !!s && can(s.user.role, "users") };
+  const menu = s ? NAV.filter((n) => can(s.user.role, rightFor("GET", n.href) ?? "users")).map((n) => n.href) : [];
+  return { t: c.get("t"), lang: c.get("lang"), session: s, path: `${url.pathname}${url.search}`, menu };
 }
 
 /** A form field as a trimmed string ("" when absent or a file). */
