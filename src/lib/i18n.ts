@@ -136,6 +136,14 @@ const ja = {
   "products.cell.error": "エラー: {error}",
   "products.groupDefault": "（グループの値）",
   "products.serverTime": "サーバー処理 {ms} ms",
+  "products.apply": "反映",
+  "products.applyAll": "一括反映",
+  "products.applyHint": "総在庫数を書き換えると未反映の変更になります。「反映」でその商品を、「一括反映」で書き換えたすべての商品を確定します（上書き）。",
+  "products.saved": "{n} 件の在庫数を反映しました。",
+  "products.stale": "ほかの処理（販売など）で在庫数が変わったため反映しませんでした: {codes}。最新の数を確認してください。",
+  "products.invalid": "数値ではないため反映しませんでした: {codes}",
+  "products.stockOf": "{code} の総在庫数",
+  "products.applyOne": "{code} を反映",
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -272,6 +280,14 @@ const en: Record<MessageKey, string> = {
   "products.cell.error": "Error: {error}",
   "products.groupDefault": "(group value)",
   "products.serverTime": "Server time {ms} ms",
+  "products.apply": "Apply",
+  "products.applyAll": "Apply all",
+  "products.applyHint": "Editing an on-hand figure stages a change. Apply commits that product, Apply all commits every edited product (the figure replaces the current one).",
+  "products.saved": "{n} stock figure(s) applied.",
+  "products.stale": "Not applied because the stock changed meanwhile (e.g. a sale): {codes}. Check the current figure.",
+  "products.invalid": "Not applied because not a number: {codes}",
+  "products.stockOf": "On hand of {code}",
+  "products.applyOne": "Apply {code}",
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };

@@ -41,6 +41,7 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/logout", right: "self" },
   { method: "GET", path: "/account/password", right: "self" },
   { method: "POST", path: "/account/password", right: "self" },
+  { method: "POST", path: "/products/stock", right: "catalog" },
   { method: "GET", path: "/staff", right: "users" },
   { method: "POST", path: "/staff", right: "users" },
   { method: "POST", path: "/staff/:id/role", right: "users" },

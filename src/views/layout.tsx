@@ -39,7 +39,7 @@ export function CsrfField(props: { session: SessionInfo | null }) {
   return props.session ? <input type="hidden" name="_csrf" value={props.session.csrfToken} /> : null;
 }
 
-export function Layout(props: { frame: Frame; title: string; wide?: boolean; children?: Child }) {
+export function Layout(props: { frame: Frame; title: string; wide?: boolean; script?: string; children?: Child }) {
   const { t, lang, session, path } = props.frame;
   const nav = NAV.filter((n) => props.frame.menu.includes(n.href));
   return (
@@ -49,6 +49,7 @@ export function Layout(props: { frame: Frame; title: string; wide?: boolean; chi
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — ${t("app.name")}`}</title>
         <link rel="stylesheet" href="/kura.css" />
+        {props.script ? <script src={props.script} defer /> : null}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -1,7 +1,7 @@
 import type { GridSort } from "../db/queries/product-grid";
 import type { ProductStatus } from "../db/queries/products";
 import type { GridCell } from "../stock/grid";
-import { type Frame, Layout } from "./layout";
+import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
 export interface GridRow {
   masterCode: string;
@@ -27,6 +27,13 @@ export interface GridProps {
   /** Whether this is a later page (a link back to the first one is shown). */
   paged: boolean;
   serverMs: number;
+  /** Whether the user may change stock here (the catalog right): draws the inputs and 反映 buttons. */
+  editable: boolean;
+  /** One per drawn form: a resent form changes stock once. */
+  nonce: string;
+  /** This page's query string, to come back to after 反映. */
+  back: string;
+  notices: { kind: "ok" | "error"; text: string }[];
 }
 
 const STATUSES: ProductStatus[] = ["low", "negative", "unsynced", "error"];
@@ -66,7 +73,7 @@ export function ProductsPage(props: GridProps) {
   const f = props.filters;
   const sortedBy = (col: "code" | "name") => (f.sort === col ? "ascending" : f.sort === `-${col}` ? "descending" : undefined);
   return (
-    <Layout frame={props.frame} title={t("products.title")} wide>
+    <Layout frame={props.frame} title={t("products.title")} wide script={props.editable ? "/grid.js" : undefined}>
       <div class="grid-head">
         <h1>{t("products.title")}</h1>
         <p class="count" id="product-count">
@@ -115,6 +122,20 @@ export function ProductsPage(props: GridProps) {
         </button>
         <a href="/products">{t("products.clear")}</a>
       </form>
+      {props.notices.map((n) => (
+        <Flash kind={n.kind}>{n.text}</Flash>
+      ))}
+      {props.editable ? (
+        <form id="stock-form" method="post" action="/products/stock" class="applybar">
+          <CsrfField session={props.frame.session} />
+          <input type="hidden" name="nonce" value={props.nonce} />
+          <input type="hidden" name="back" value={props.back} />
+          <p class="muted small">{t("products.applyHint")}</p>
+          <button type="submit" class="primary" id="apply-all">
+            {t("products.applyAll")}
+          </button>
+        </form>
+      ) : null}
       <div class="scroll">
         <table class="grid products" aria-describedby="product-count">
           <thead>
@@ -137,12 +158,17 @@ export function ProductsPage(props: GridProps) {
                   {s.name}
                 </th>
               ))}
+              {props.editable ? (
+                <th scope="col">
+                  <span class="sr">{t("products.apply")}</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
             {props.rows.length === 0 ? (
               <tr>
-                <td colspan={5 + props.shops.length} class="muted">
+                <td colspan={5 + props.shops.length + (props.editable ? 1 : 0)} class="muted">
                   {t("products.empty")}
                 </td>
               </tr>
@@ -156,7 +182,25 @@ export function ProductsPage(props: GridProps) {
                   <td class="name">{r.name}</td>
                   <td>{r.groupName}</td>
                   <td class={`num${r.onHand < 0 ? " negative" : ""}`}>
-                    {fmt(r.onHand)}
+                    {props.editable && !r.isSet ? (
+                      <>
+                        <input type="hidden" form="stock-form" name={`was:${r.masterCode}`} value={String(r.onHand)} />
+                        <input
+                          type="number"
+                          form="stock-form"
+                          class="stock"
+                          name={`q:${r.masterCode}`}
+                          value={String(r.onHand)}
+                          data-was={String(r.onHand)}
+                          step={1}
+                          min={-9999999}
+                          max={9999999}
+                          aria-label={t("products.stockOf", { code: r.masterCode })}
+                        />
+                      </>
+                    ) : (
+                      fmt(r.onHand)
+                    )}
                     {r.onHand < 0 ? <span class="tag bad">{t("products.status.negative")}</span> : r.low ? <span class="tag warn">{t("products.status.low")}</span> : null}
                   </td>
                   <td class="num" title={r.reserved.fromGroup ? t("products.groupDefault") : undefined}>
@@ -165,6 +209,15 @@ export function ProductsPage(props: GridProps) {
                   {r.cells.map((cell) => (
                     <Cell frame={props.frame} cell={cell} />
                   ))}
+                  {props.editable ? (
+                    <td>
+                      {r.isSet ? null : (
+                        <button type="submit" form="stock-form" name="only" value={r.masterCode} aria-label={t("products.applyOne", { code: r.masterCode })}>
+                          {t("products.apply")}
+                        </button>
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))
             )}

@@ -54,8 +54,8 @@ function codes(html: string): string[] {
 describe("商品管理 grid", () => {
   it("shows each product with 総在庫数, 確保在庫 and the figure each shop is sent, marking 対象外, 未反映, エラー and マイナス在庫", async () => {
     const f = await fixture();
-    const owner = await login(f.shop.users.owner.email);
-    const res = await owner.get("/products");
+    const viewer = await login(f.shop.users.viewer.email);
+    const res = await viewer.get("/products");
     expect(res.status).toBe(200);
     const html = res.html;
     expect(html).toContain("登録商品数 5 / 1,000");

@@ -8,6 +8,7 @@ import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { productsPage } from "./products";
 import { staffPages } from "./staff";
+import { stockForms } from "./stock";
 import { tokensPages } from "./tokens";
 
 // The merchant dashboard: server-rendered pages, forms that work without JavaScript.
@@ -23,6 +24,7 @@ dashboard.use("*", pagesOnly(language), pagesOnly(sameOrigin), pagesOnly(session
 dashboard.route("/", authPages);
 dashboard.route("/", homePage);
 dashboard.route("/", productsPage);
+dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
 

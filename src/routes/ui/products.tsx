@@ -6,6 +6,8 @@ import { GRID_SORTS, type GridCursor, gridProducts, listingsOf } from "../../db/
 import { countProducts } from "../../db/queries/products";
 import { listShops } from "../../db/queries/shops";
 import { projection, setComponentStock } from "../../db/queries/stock";
+import { randomToken } from "../../lib/crypto";
+import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import { setBase } from "../../stock/figure";
 import { gridCell, reservedShown } from "../../stock/grid";
@@ -86,6 +88,16 @@ productsPage.get("/products", async (c) => {
     page.length > PAGE && last
       ? new URLSearchParams({ ...keep, after: encodeCursor(JSON.stringify(p.sort.endsWith("name") ? { c: last.masterCode, n: last.name } : { c: last.masterCode })) }).toString()
       : null;
+  const t = c.get("t");
+  const notices: { kind: "ok" | "error"; text: string }[] = [];
+  const saved = c.req.query("saved");
+  if (saved && /^\d+$/.test(saved)) notices.push({ kind: "ok", text: t("products.saved", { n: saved }) });
+  const stale = c.req.query("stale");
+  if (stale) notices.push({ kind: "error", text: t("products.stale", { codes: stale }) });
+  const invalid = c.req.query("invalid");
+  if (invalid) notices.push({ kind: "error", text: t("products.invalid", { codes: invalid }) });
+  const here = new URL(c.req.url).searchParams;
+  for (const k of ["saved", "stale", "invalid", "lang"]) here.delete(k);
   const serverMs = Math.round(performance.now() - started);
   c.header("Server-Timing", `grid;dur=${serverMs}`);
   return c.html(
@@ -100,6 +112,10 @@ productsPage.get("/products", async (c) => {
       next={next}
       paged={!!after}
       serverMs={serverMs}
+      editable={can(s.user.role, "catalog")}
+      nonce={randomToken(12)}
+      back={here.toString()}
+      notices={notices}
     />,
   );
 });
