@@ -1,6 +1,6 @@
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
-export function LoginPage(props: { frame: Frame; email?: string; error?: string; notice?: string }) {
+export function LoginPage(props: { frame: Frame; email?: string; error?: string; notice?: string; next?: string }) {
   const { t } = props.frame;
   return (
     <Layout frame={props.frame} title={t("login.title")}>
@@ -9,7 +9,7 @@ export function LoginPage(props: { frame: Frame; email?: string; error?: string;
         <p class="muted">{t("login.lead")}</p>
         {props.notice ? <Flash kind="ok">{props.notice}</Flash> : null}
         {props.error ? <Flash kind="error">{props.error}</Flash> : null}
-        <form method="post" action="/login" class="stack">
+        <form method="post" action={props.next ? `/login?${new URLSearchParams({ next: props.next })}` : "/login"} class="stack">
           <label>
             {t("login.email")}
             <input type="email" name="email" autocomplete="username" required value={props.email ?? ""} autofocus />

@@ -37,8 +37,18 @@ describe("dashboard login", () => {
     expect(sessionCookie(wrong.setCookie)).toBeNull();
   });
 
-  it("a page without a session redirects to the login page; a form post without one is refused", async () => {
+  it("a page without a session redirects to the login page, which returns there (and only to this site) after login", async () => {
     expect((await request("/products")).location).toBe("/login?next=%2Fproducts");
+    expect((await request("/login?next=%2Fstaff")).html).toContain('action="/login?next=%2Fstaff"');
+    expect((await request("/login?next=%2F%2Fevil.example")).html).toContain('action="/login"');
+    const shop = await newShop();
+    const back = await request("/login?next=%2Fstaff", { form: { email: shop.users.owner.email, password: PASSWORD } });
+    expect(back.location).toBe("/staff");
+    const evil = await request("/login?next=%2F%2Fevil.example", { form: { email: shop.users.owner.email, password: PASSWORD } });
+    expect(evil.location).toBe("/products");
+  });
+
+  it("a form post without a session is refused", async () => {
     const post = await request("/staff", { form: { email: "x@example.jp" } });
     expect(post.status).toBe(401);
   });

@@ -17,7 +17,8 @@ function safeNext(next: string | undefined): string {
 
 authPages.get("/login", (c) => {
   if (c.get("session")) return c.redirect(safeNext(c.req.query("next")), 303);
-  return c.html(<LoginPage frame={frame(c)} />);
+  const next = c.req.query("next");
+  return c.html(<LoginPage frame={frame(c)} next={next && safeNext(next) === next ? next : undefined} />);
 });
 
 authPages.post("/login", async (c) => {
@@ -28,7 +29,8 @@ authPages.post("/login", async (c) => {
   const result = await attemptLogin(c.get("db"), email, password, ip);
   if (!result.ok) {
     const status = result.throttled ? 429 : 401;
-    return c.html(<LoginPage frame={frame(c)} email={email} error={t(result.throttled ? "login.throttled" : "login.failed")} />, status);
+    const next = c.req.query("next");
+    return c.html(<LoginPage frame={frame(c)} email={email} next={next && safeNext(next) === next ? next : undefined} error={t(result.throttled ? "login.throttled" : "login.failed")} />, status);
   }
   await startSession(c, result.user.accountId, result.user.id);
   return c.redirect(safeNext(c.req.query("next")), 303);
