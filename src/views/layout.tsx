@@ -95,6 +95,9 @@ export function Layout(props: { frame: Frame; title: string; wide?: boolean; scr
         <main id="main" class={props.wide ? "wide" : undefined}>
           {props.children}
         </main>
+        <footer class="foot">
+          <a href="/api/docs">{t("nav.apiDocs")}</a> · <a href="/api/v1/openapi.json">OpenAPI 3.1</a>
+        </footer>
       </body>
     </html>
   );

@@ -37,10 +37,14 @@ describe("商品管理 grid at 100,000 products", () => {
       await read("deep page", { sort: "code", after: { code: "SKU-090000" }, limit: 51 }),
       await read("deep page by name", { sort: "-name", after: { code: "SKU-050000", name: "商品 500 号" }, limit: 51 }),
       await read("group", { sort: "code", groupId: other, limit: 51 }),
+      await read("マイナス在庫", { sort: "code", status: "negative", limit: 51 }),
+      await read("エラー", { sort: "code", status: "error", limit: 51 }),
       await read("code search", { sort: "code", query: "SKU-0777", limit: 51 }),
     ];
     console.log(reads.map((r) => `${r.what}: ${r.rows} rows, ${r.rowsRead} rows read`).join("\n"));
-    for (const r of reads.filter((x) => x.what !== "code search")) expect(r.rowsRead, r.what).toBeLessThan(1000);
+    // A search or 状態 filter that matches little still walks the account's products (LIKE on names,
+    // per-product conditions): printed above, not yet bounded.
+    for (const r of reads.slice(0, 4)) expect(r.rowsRead, r.what).toBeLessThan(1000);
 
     const b = await login(shop.users.owner.email);
     const times: string[] = [];
