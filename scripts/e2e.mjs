@@ -20,9 +20,25 @@ const busy = (port) =>
 
 let base = process.env.KURA_BASE;
 let kura;
+const stop = () => {
+  // The whole process group: npm, start.mjs, the simulator, wrangler and workerd.
+  if (kura) {
+    try {
+      process.kill(-kura.pid, "SIGTERM");
+    } catch {}
+  }
+};
 if (!base) {
   // One `npm start` per machine (fixed ports): wait for another run to finish rather than collide.
-  for (let waited = 0; (await busy(PORT)) || (await busy(8790)); waited += 10) {
+  // Free for three checks in a row: another run restarting frees its ports for a moment only.
+  const free = async () => {
+    for (let i = 0; i < 3; i++) {
+      if ((await busy(PORT)) || (await busy(8790))) return false;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    return true;
+  };
+  for (let waited = 0; !(await free()); waited += 10) {
     if (waited >= 600) {
       console.error(`ports ${PORT}/8790 are still in use after 10 minutes; stop the other npm start or set KURA_BASE`);
       process.exit(1);
@@ -41,17 +57,13 @@ if (!base) {
       if (out.includes("Ctrl-C stops everything")) (clearTimeout(timer), resolve());
     });
     kura.on("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
+  }).catch((err) => {
+    console.error(err.message);
+    stop();
+    process.exit(1);
   });
 }
 
-const stop = () => {
-  // The whole process group: npm, start.mjs, the simulator, wrangler and workerd.
-  if (kura && kura.exitCode === null) {
-    try {
-      process.kill(-kura.pid, "SIGTERM");
-    } catch {}
-  }
-};
 process.on("SIGINT", () => (stop(), process.exit(130)));
 
 // Node 20's runner finds only .js test files in a folder: name the TypeScript ones.
