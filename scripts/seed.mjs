@@ -112,3 +112,41 @@ export async function seedShops(base, token, simBaseUrl) {
   }
   return shops;
 }
+
+// One staff member of each role, so a newcomer can try what each may do. They are added through
+// the dashboard's own forms (login, CSRF token, スタッフ page), as the owner would.
+export const DEMO_STAFF = [
+  { role: "admin", email: "admin@kura.example", name: "管理者 花子" },
+  { role: "staff", email: "staff@kura.example", name: "スタッフ 太郎" },
+  { role: "viewer", email: "viewer@kura.example", name: "閲覧 次郎" },
+].map((s) => ({ ...s, password: DEMO_PASSWORD }));
+
+export async function dashboardLogin(base, email, password) {
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+    body: new URLSearchParams({ email, password }),
+    redirect: "manual",
+  });
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-kura_session="))?.split(";")[0];
+  if (res.status !== 303 || !cookie) throw new Error(`dashboard login as ${email} answered ${res.status}`);
+  return cookie;
+}
+
+export async function seedStaff(base) {
+  const cookie = await dashboardLogin(base, DEMO_EMAIL, DEMO_PASSWORD);
+  const page = await (await fetch(`${base}/staff`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!csrf) throw new Error("the スタッフ page carries no CSRF token");
+  for (const s of DEMO_STAFF) {
+    if (page.includes(`>${s.email} `) || page.includes(`>${s.email}<`)) continue;
+    const res = await fetch(`${base}/staff`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
+      body: new URLSearchParams({ _csrf: csrf, email: s.email, name: s.name, role: s.role, password: s.password }),
+      redirect: "manual",
+    });
+    if (res.status !== 303) throw new Error(`could not add ${s.email}: ${res.status}`);
+  }
+  return DEMO_STAFF;
+}

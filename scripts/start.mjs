@@ -5,7 +5,7 @@ import { execSync, spawn } from "node:child_process";
 import { ensureDevVars } from "./dev-vars.mjs";
 
 execSync("node scripts/ensure-deps.mjs", { stdio: "inherit" });
-const { seedDemo, seedShops, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
+const { seedDemo, seedShops, seedStaff, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
 const { startDemoTraffic } = await import("./demo-traffic.mjs");
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -60,6 +60,7 @@ await waitFor(`http://127.0.0.1:${SIM_PORT}/`, 30);
 const SIM = `http://127.0.0.1:${SIM_PORT}`;
 const demo = await seedDemo(BASE, vars.OPERATOR_TOKEN);
 const shops = await seedShops(BASE, demo.token, SIM);
+const staff = await seedStaff(BASE);
 startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: SIM, shops });
 const shopLines = shops.map((s) => `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind})${s.test.ok ? "" : ` — ${s.test.reason}`}`).join("\n");
 
@@ -68,7 +69,9 @@ console.log(`
     Kura 蔵 is running:      ${BASE}
     API (OpenAPI):           ${BASE}/api/v1/openapi.json
     Mall simulator:          http://127.0.0.1:${SIM_PORT}
-    Demo login:              ${DEMO_EMAIL} / ${DEMO_PASSWORD}
+    Dashboard:               ${BASE}/login
+    Demo login (owner):      ${DEMO_EMAIL} / ${DEMO_PASSWORD}
+${staff.map((s) => `    Demo login (${s.role}):${" ".repeat(11 - s.role.length)}${s.email} / ${s.password}`).join("\n")}
     Demo API token:          ${demo.token}
     Operator token:          ${vars.OPERATOR_TOKEN}
     Demo shops (on the simulator):

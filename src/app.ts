@@ -6,7 +6,7 @@ import { AppError, problem } from "./lib/errors";
 import { securityHeaders } from "./lib/secure-headers";
 import { docsPage } from "./routes/api/docs";
 import { api } from "./routes/api/index";
-import { homePage } from "./routes/ui/home";
+import { dashboard } from "./routes/ui/index";
 
 export const app = new Hono<AppEnv>();
 
@@ -38,4 +38,4 @@ app.notFound((c) => (c.req.path.startsWith("/api/") ? problem(c, 404, "Not Found
 
 app.route("/api/v1", api);
 app.route("/api", docsPage);
-app.route("/", homePage);
+app.route("/", dashboard);

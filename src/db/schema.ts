@@ -27,6 +27,9 @@ export const users = sqliteTable(
     email: text().notNull(),
     passwordHash: text().notNull(),
     role: text({ enum: ["owner", "admin", "staff", "viewer"] }).notNull(),
+    name: text().notNull().default(""), // shown in the staff list and in 操作ログ
+    // A disabled user cannot log in and their sessions are ended; the row stays for the logs.
+    disabledAt: integer(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_uq").on(t.email), index("users_account_idx").on(t.accountId)],
@@ -40,11 +43,22 @@ export const sessions = sqliteTable(
     accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
     userId: integer().notNull().references(() => users.id, { onDelete: "cascade" }),
     csrfToken: text().notNull(),
-    expiresAt: integer().notNull(),
+    expiresAt: integer().notNull(), // absolute expiry
+    // Idle expiry counts from here; refreshed at most once a minute so a page view costs no write.
+    // A constant default: SQLite cannot add a column whose default is an expression.
+    lastSeenAt: integer().notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
+
+// Failed dashboard logins per key ("email:<address>" or "ip:<address>") in a fixed window: the
+// login rate limit. D1, not a Durable Object: a login is rare, and one row read per attempt is cheap.
+export const loginFailures = sqliteTable("login_failures", {
+  key: text().primaryKey(),
+  windowStart: integer().notNull(),
+  failures: integer().notNull(),
+});
 
 export const apiTokens = sqliteTable(
   "api_tokens",
@@ -109,6 +123,8 @@ export const products = sqliteTable(
     uniqueIndex("products_account_code_uq").on(t.accountId, t.masterCode),
     index("products_account_group_idx").on(t.accountId, t.groupId, t.masterCode),
     index("products_account_name_idx").on(t.accountId, t.name),
+    // The 商品管理 grid sorted by name pages by (name, master code).
+    index("products_account_name_code_idx").on(t.accountId, t.name, t.masterCode),
   ],
 );
 

@@ -95,8 +95,8 @@ describe("products API", () => {
   });
 });
 
-describe("the placeholder page", () => {
-  it("says what Kura is in Japanese and links the API description", async () => {
+describe("the start page", () => {
+  it("says what Kura is in Japanese and links the API description (the dashboard's login page, for a visitor)", async () => {
     const { exports } = await import("cloudflare:workers");
     const res = await exports.default.fetch("http://kura.test/");
     expect(res.status).toBe(200);

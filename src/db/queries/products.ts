@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { setBase } from "../../stock/figure";
 import { listings, products, setComponents } from "../schema";
@@ -141,10 +141,9 @@ export interface ProductQuery {
   limit: number;
 }
 
-/** One page of products ordered by master code (keyset pagination stays fast at 100,000 rows). */
-export async function listProducts(db: Db, accountId: number, q: ProductQuery): Promise<Product[]> {
-  const conds = [eq(products.accountId, accountId)];
-  if (q.after !== undefined) conds.push(gt(products.masterCode, q.after));
+/** The WHERE conditions of a product search (account, group, code/name, 状態), shared by the API list and the 商品管理 grid. */
+export function productFilters(accountId: number, q: Omit<ProductQuery, "after" | "limit">): SQL[] {
+  const conds: SQL[] = [eq(products.accountId, accountId)];
   if (q.groupId !== undefined) conds.push(eq(products.groupId, q.groupId));
   if (q.query) {
     const esc = q.query.replace(/[\\%_]/g, (m) => `\\${m}`);
@@ -162,6 +161,12 @@ export async function listProducts(db: Db, accountId: number, q: ProductQuery): 
             AND (l.last_sent_at IS NULL OR l.last_sent_at < COALESCE((SELECT s.updated_at FROM stock s WHERE s.product_id = ${products.id}), 0)))`,
     );
   }
-  return db.select().from(products).where(and(...conds)).orderBy(asc(products.masterCode)).limit(q.limit).all();
+  return conds;
 }
 
+/** One page of products ordered by master code (keyset pagination stays fast at 100,000 rows). */
+export async function listProducts(db: Db, accountId: number, q: ProductQuery): Promise<Product[]> {
+  const conds = productFilters(accountId, q);
+  if (q.after !== undefined) conds.push(gt(products.masterCode, q.after));
+  return db.select().from(products).where(and(...conds)).orderBy(asc(products.masterCode)).limit(q.limit).all();
+}

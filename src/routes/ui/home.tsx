@@ -1,21 +1,20 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../env";
-import { Layout } from "../../views/layout";
+import { countProducts } from "../../db/queries/products";
+import { countShops } from "../../db/queries/shops";
+import type { UiEnv } from "../../lib/session";
+import { HomePage, SoonPage } from "../../views/home-page";
+import { frame } from "./middleware";
 
-export const homePage = new Hono<AppEnv>();
+export const homePage = new Hono<UiEnv>();
 
-// Placeholder until the dashboard lands: says what Kura is and where the API lives.
-homePage.get("/", (c) =>
-  c.html(
-    <Layout title="Kura 蔵 — 在庫連動">
-      <h1>Kura 蔵</h1>
-      <p>マルチモール在庫連動サービス。ダッシュボードは準備中です。</p>
-      <p lang="en">Multi-channel inventory sync. The dashboard is on its way; the JSON API is live.</p>
-      <ul>
-        <li>
-          <a href="/api/docs">API リファレンス</a> (<a href="/api/v1/openapi.json">OpenAPI 3.1</a>)
-        </li>
-      </ul>
-    </Layout>,
-  ),
-);
+homePage.get("/", async (c) => {
+  const s = c.get("session")!;
+  const db = c.get("db");
+  const [products, shops] = await Promise.all([countProducts(db, s.account.id), countShops(db, s.account.id)]);
+  return c.html(<HomePage frame={frame(c)} products={products} maxProducts={s.account.maxProducts} shops={shops} />);
+});
+
+// Screens whose pages come next; the menu already leads to them.
+for (const [path, key] of [["/shops", "nav.shops"], ["/settings", "nav.settings"], ["/logs", "nav.logs"]] as const) {
+  homePage.get(path, (c) => c.html(<SoonPage frame={frame(c)} title={c.get("t")(key)} />));
+}

@@ -1,0 +1,68 @@
+import type { Role } from "../db/queries/users";
+
+// Who may do what in the dashboard (SPEC §8), in one place. Every dashboard request passes the
+// one `authorize` check in src/routes/ui/middleware.ts, which reads the tables below; a page that
+// hides a button is a courtesy, this is the permission.
+
+export const ROLES = ["owner", "admin", "staff", "viewer"] as const satisfies readonly Role[];
+
+/**
+ * self: one's own session and password. read: every screen but the staff list.
+ * catalog: products, stock, groups (and log exports). shops: モール設定. settings: システム設定.
+ * users: スタッフ and the plan.
+ */
+export type Right = "self" | "read" | "catalog" | "shops" | "settings" | "users";
+
+// owner: everything, users, plan; admin: settings and shops (and what staff may do);
+// staff: products, stock, logs; viewer: read only.
+export const RIGHTS: Record<Role, readonly Right[]> = {
+  owner: ["self", "read", "catalog", "shops", "settings", "users"],
+  admin: ["self", "read", "catalog", "shops", "settings"],
+  staff: ["self", "read", "catalog"],
+  viewer: ["self", "read"],
+};
+
+export function can(role: Role, right: Right): boolean {
+  return RIGHTS[role].includes(right);
+}
+
+export interface RouteRight {
+  method: "GET" | "POST";
+  path: string; // ":name" matches one path segment
+  right: Right;
+}
+
+/**
+ * Every dashboard route that is not a plain read, with the right it needs. A GET not listed
+ * needs `read`; any other request not listed is refused (default deny), so a new form cannot
+ * ship without an entry here. Tests walk this table for every role.
+ */
+export const ROUTE_RIGHTS: readonly RouteRight[] = [
+  { method: "POST", path: "/logout", right: "self" },
+  { method: "GET", path: "/account/password", right: "self" },
+  { method: "POST", path: "/account/password", right: "self" },
+  { method: "POST", path: "/products/stock", right: "catalog" },
+  { method: "GET", path: "/staff", right: "users" },
+  { method: "POST", path: "/staff", right: "users" },
+  { method: "POST", path: "/staff/:id/role", right: "users" },
+  { method: "POST", path: "/staff/:id/disable", right: "users" },
+  { method: "POST", path: "/staff/:id/enable", right: "users" },
+  // An API token can do what an admin can (products, stock, shops, settings), never manage users.
+  { method: "GET", path: "/tokens", right: "settings" },
+  { method: "POST", path: "/tokens", right: "settings" },
+  { method: "POST", path: "/tokens/:id/revoke", right: "settings" },
+];
+
+function matches(pattern: string, path: string): boolean {
+  const want = pattern.split("/");
+  const got = path.replace(/\/+$/, "").split("/");
+  return want.length === got.length && want.every((seg, i) => seg.startsWith(":") ? got[i] !== "" : seg === got[i]);
+}
+
+/** The right a request needs, or null when no such request is allowed at all. */
+export function rightFor(method: string, path: string): Right | null {
+  const m = method === "HEAD" ? "GET" : method;
+  const entry = ROUTE_RIGHTS.find((r) => r.method === m && matches(r.path, path || "/"));
+  if (entry) return entry.right;
+  return m === "GET" ? "read" : null;
+}
