@@ -10,6 +10,7 @@ import { randomToken } from "../../lib/crypto";
 import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import { setBase } from "../../stock/figure";
+import { liveStockAcross } from "../../stock/live";
 import { gridCell, reservedShown } from "../../stock/grid";
 import { type GridRow, ProductsPage } from "../../views/products-page";
 import { decodeCursor, encodeCursor } from "../api/cursor";
@@ -54,7 +55,9 @@ productsPage.get("/products", async (c) => {
 
   const page = await gridProducts(db, accountId, { query: p.q.trim() || undefined, groupId, status: p.status, sort: p.sort, after, limit: PAGE + 1 });
   const list = page.slice(0, PAGE);
-  const onHandOf = projection(db, accountId);
+  // Right after a 反映 the page must show what was just committed: the projection may still be a
+  // drain behind, so that one page reads its rows from the StockGroups (one call per group).
+  const onHandOf = c.req.query("saved") ? liveStockAcross(c.env, db, accountId, new Map(list.map((x) => [x.id, x.groupId]))) : projection(db, accountId);
   const [listings, onHand, components] = await Promise.all([
     listingsOf(db, accountId, list.map((x) => x.id)),
     onHandOf(list.filter((x) => !x.isSet).map((x) => x.id)),
