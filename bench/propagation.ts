@@ -23,8 +23,7 @@
 // BENCH_B_GRACE_S (how long (b) orders may stay pending past the cap, default 240), BENCH_KEEP=1
 // (keep the shops afterwards; by default they are deleted, so they stop pulling the simulator).
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import http from "node:http";
+import { json, operatorToken, request } from "./http";
 import { fileURLToPath } from "node:url";
 
 const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
@@ -50,43 +49,6 @@ const B_POOL: Record<Kind, number> = { rakuten: 3, yahoo: 3, amazon: 8, shopify:
 const B_EVERY_MS: Record<Kind, number> = { rakuten: 20_000, yahoo: 20_000, amazon: 30_000, shopify: 20_000, base: 20_000 };
 const B_TIMEOUT_MS: Record<Kind, number> = { rakuten: 150_000, yahoo: 150_000, amazon: 420_000, shopify: 150_000, base: 150_000 };
 const B_TARGET: Record<Kind, string> = { rakuten: "p99 < 30 s", yahoo: "p99 < 30 s", amazon: "p99 < 75 s", shopify: "p99 < 30 s", base: "p99 < 30 s" };
-
-function operatorToken(): string {
-  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
-  const m = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"));
-  if (!m) throw new Error("OPERATOR_TOKEN not found in .dev.vars (run `npm start` first, or set OPERATOR_TOKEN)");
-  return m[1];
-}
-
-// A plain keep-alive HTTP client (as in bench/ingest.ts: cheap on a machine shared with the server).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-
-function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method, path, agent, timeout: 30_000, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-async function json(base: URL, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const res = await request(base, method, path, { ...headers, ...(payload ? { "content-type": "application/json" } : {}) }, payload);
-  let out: any = null;
-  try {
-    out = JSON.parse(res.text);
-  } catch {}
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${res.text.slice(0, 300)}`);
-  return out;
-}
 
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);
 /** The simulator a mall kind lives on (BASE: the bench's own, see the top). */
@@ -500,5 +462,4 @@ for (const k of KINDS) {
 console.log(`baseline = the ${BASELINE_S} s before the run (other shops' traffic + this account's pulls); ≈ bench = run − baseline (this account's pushes, roughly).`);
 console.log(`overBudget counts every shop on the mall against ONE bucket of that mall's budget, so it is pessimistic when several accounts share a simulated mall; maxInFlight is since the simulator's last reset.`);
 if (timeouts.length) console.log(`\ntimed out: ${JSON.stringify(timeouts.slice(0, 20))}`);
-agent.destroy();
 process.exit(0);

@@ -12,8 +12,7 @@
 // Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_SIM_PORT, BENCH_BASE_SECONDS,
 // BENCH_KEEP=1 (keep the shops afterwards).
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import http from "node:http";
+import { json, operatorToken, request } from "./http";
 import { fileURLToPath } from "node:url";
 
 const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
@@ -42,40 +41,7 @@ const BUDGET: Record<Kind, { itemsPerSecond: number; requestsPerSecond: number; 
   base: { itemsPerSecond: 1, requestsPerSecond: 1, how: "edit 1 item × 1/s" },
 };
 
-function operatorToken(): string {
-  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
-  const m = /^OPERATOR_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"));
-  if (!m) throw new Error("OPERATOR_TOKEN not found in .dev.vars (run `npm start` first, or set OPERATOR_TOKEN)");
-  return m[1];
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method, path, agent, timeout: 60_000, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-async function json(base: URL, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const res = await request(base, method, path, { ...headers, ...(payload ? { "content-type": "application/json" } : {}) }, payload);
-  let out: any = null;
-  try {
-    out = JSON.parse(res.text);
-  } catch {}
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${res.text.slice(0, 300)}`);
-  return out;
-}
-const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);
+const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body, 60_000);
 const simOf = (k: Kind) => (k === "amazon" ? MAIN_SIM : SIM);
 const sim = (method: string, path: string, body?: unknown) => json(SIM, method, path, {}, body);
 const simK = (k: Kind, method: string, path: string, body?: unknown) => json(simOf(k), method, path, {}, body);
