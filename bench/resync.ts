@@ -43,7 +43,6 @@ const BUDGET: Record<Kind, { itemsPerSecond: number; requestsPerSecond: number; 
 
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body, 60_000);
 const simOf = (k: Kind) => (k === "amazon" ? MAIN_SIM : SIM);
-const sim = (method: string, path: string, body?: unknown) => json(SIM, method, path, {}, body);
 const simK = (k: Kind, method: string, path: string, body?: unknown) => json(simOf(k), method, path, {}, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => (ms / 1000).toFixed(1);
@@ -89,7 +88,7 @@ process.on("uncaughtException", (e) => {
 });
 
 for (const k of KINDS) {
-  if (k !== "amazon") await sim("POST", `/${k}/__sim/reset`);
+  if (k !== "amazon") await simK(k, "POST", `/${k}/__sim/reset`);
   await simK(k, "POST", `/${k}/__sim/listings`, { items: codes.map((c) => ({ code: mallCode(k, c), quantity: 0 })) });
   const credentials = await simK(k, "GET", `/__demo/credentials/${k}`);
   const shop = await kura(token, "POST", "/shops", { kind: k, name: `bench ${k}`, credentials, baseUrl: `${simOf(k).origin}/${k}`, updateEnabled: false });

@@ -57,6 +57,7 @@ export async function jobOut(db: Db, accountId: number, id: number) {
   return jobView(found.job, found.parts, names);
 }
 
+/** 409 while 在庫連動 is stopped: pulls, pushes and resyncs by hand wait for it. */
 export async function requireSyncOn(db: Db, accountId: number) {
   const settings = await getSettings(db, accountId);
   if (settings && !settings.syncEnabled) throw conflict("在庫連動 is stopped for this account; start it in システム設定 first");

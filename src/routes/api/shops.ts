@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Db } from "../../env";
-import { getAccount, getSettings } from "../../db/queries/accounts";
+import { getAccount } from "../../db/queries/accounts";
 import { operationInsert } from "../../db/queries/logs";
 import { getProductsByCodes } from "../../db/queries/products";
 import {
@@ -25,7 +25,7 @@ import { shopChanged } from "../../sync/changes";
 import { shopWarnings } from "../../sync/connection-test";
 import { shopSync, syncPull, syncPush, syncRead } from "../../sync/shop-sync-client";
 import { startResync } from "../../sync/resync";
-import { jobOut } from "./jobs";
+import { jobOut, requireSyncOn } from "./jobs";
 import * as r from "./shops-routes";
 
 export const shopsApi = apiRouter();
@@ -186,16 +186,11 @@ shopsApi.openapi(r.testShopRoute, async (c) => {
   );
 });
 
-async function requireSync(db: Db, accountId: number) {
-  const settings = await getSettings(db, accountId);
-  if (settings && !settings.syncEnabled) throw conflict("在庫連動 is stopped for this account; start it in システム設定 first");
-}
-
 shopsApi.openapi(r.pullShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  await requireSync(db, accountId);
+  await requireSyncOn(db, accountId);
   if (!shop.importEnabled) throw conflict(`取込み is off for shop ${shop.id}`);
   const out = await syncPull(c.env, { accountId, shopId: shop.id }).catch(mallProblem);
   return c.json({ counts: out!.counts, lines: out!.lines }, 200);
@@ -205,7 +200,7 @@ shopsApi.openapi(r.pushShopRoute, async (c) => {
   const { accountId } = c.get("principal");
   const db = c.get("db");
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  await requireSync(db, accountId);
+  await requireSyncOn(db, accountId);
   if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
   const items = (await syncPush(c.env, { accountId, shopId: shop.id }, { all: c.req.valid("query").all === "true" }).catch(mallProblem)).map(({ productId: _, ...item }) => item);
   return c.json({ sent: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length, items }, 200);
@@ -215,7 +210,7 @@ shopsApi.openapi(r.resyncShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  await requireSync(db, accountId);
+  await requireSyncOn(db, accountId);
   if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
   if (shop.status === "stopped") throw conflict(`shop ${shop.id} is 停止中: fix its credentials and run 接続テスト first`);
   const job = await startResync(c.env, db, accountId, actor, [shop]);
