@@ -1,4 +1,6 @@
+import { Kind, parse, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
+import { requestedCost } from "../../sim/shopify/cost";
 import { shopifyAdapter as adapter } from "../../src/malls/shopify";
 import { setupShopify } from "./shopify-helpers";
 
@@ -35,8 +37,12 @@ describe("pushStock", () => {
     expect(calls[1].input.quantities.map((q) => q.quantity)).toEqual([250, 251, 252, 253, 254, 255, 256, 257, 258, 259]);
     const listed = (await control("GET", "/__sim/listings")).json.items as { code: string; quantity: number }[];
     expect(listed.map((l) => l.quantity)).toEqual(codes.map((_, i) => i));
-    // 260 SKUs were looked up 50 at a time.
+    // 260 SKUs were looked up 50 at a time, each lookup asking for no more rows than SKUs: Shopify
+    // charges what a page may return, so the cost bucket (100 points/s) allows ~50 SKUs/s.
     expect(sim.state.calls.filter((c) => c.operation === "query KuraVariantsBySku")).toHaveLength(6);
+    const lookups = sim.state.documents.filter((d) => d.query.includes("KuraVariantsBySku"));
+    const cost = lookups.map((d) => requestedCost(parse(d.query).definitions.find((x): x is OperationDefinitionNode => x.kind === Kind.OPERATION_DEFINITION)!, new Map(), d.variables));
+    expect(cost.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5 * (2 + 50 * 2) + (2 + 10 * 2));
   });
 
   it("a push with cached refs skips the SKU lookup and the location lookup", async () => {
