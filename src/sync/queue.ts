@@ -8,28 +8,33 @@ import { runTask } from "./tasks";
 // acknowledged; anything else is retried with backoff and ends in the dead-letter queue.
 
 export async function consume(batch: MessageBatch<unknown>, env: Env) {
-  for (const msg of batch.messages) {
-    const parsed = task.safeParse(msg.body);
-    if (!parsed.success) {
-      console.error(JSON.stringify({ msg: "dropping malformed task", queue: batch.queue, id: msg.id, issues: parsed.error.issues.length }));
+  // The messages of a batch are for different shops (or the same shop, which its ShopSync
+  // serialises): taken one after another, a pull waiting for a busy shop's turn (BASE spends a
+  // second per item) held every other shop's pull in the batch behind it.
+  await Promise.all(batch.messages.map((msg) => consumeOne(batch.queue, msg, env)));
+}
+
+async function consumeOne(queue: string, msg: Message<unknown>, env: Env) {
+  const parsed = task.safeParse(msg.body);
+  if (!parsed.success) {
+    console.error(JSON.stringify({ msg: "dropping malformed task", queue, id: msg.id, issues: parsed.error.issues.length }));
+    msg.ack();
+    return;
+  }
+  try {
+    await runTask(env, parsed.data);
+    msg.ack();
+  } catch (err) {
+    if (err instanceof MallError && err.errorClass === "auth") {
       msg.ack();
-      continue;
+      return;
     }
-    try {
-      await runTask(env, parsed.data);
-      msg.ack();
-    } catch (err) {
-      if (err instanceof MallError && err.errorClass === "auth") {
-        msg.ack();
-        continue;
-      }
-      const hinted = err instanceof MallError ? err.opts.retryAfterSec : undefined;
-      const delaySeconds = Math.min(hinted ?? 2 ** msg.attempts * 5, 3600);
-      const line = JSON.stringify({ msg: "task failed", queue: batch.queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: err instanceof Error ? err.message : String(err) });
-      // A mall asking to wait is ordinary traffic shaping, not an incident.
-      if (err instanceof MallError && err.errorClass === "rate") console.warn(line);
-      else console.error(line);
-      msg.retry({ delaySeconds });
-    }
+    const hinted = err instanceof MallError ? err.opts.retryAfterSec : undefined;
+    const delaySeconds = Math.min(hinted ?? 2 ** msg.attempts * 5, 3600);
+    const line = JSON.stringify({ msg: "task failed", queue, kind: parsed.data.kind, attempt: msg.attempts, retryIn: delaySeconds, error: err instanceof Error ? err.message : String(err) });
+    // A mall asking to wait is ordinary traffic shaping, not an incident.
+    if (err instanceof MallError && err.errorClass === "rate") console.warn(line);
+    else console.error(line);
+    msg.retry({ delaySeconds });
   }
 }

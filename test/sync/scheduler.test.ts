@@ -56,6 +56,30 @@ describe("scheduled sync", () => {
     expect((await c.get(`/shops/${shop.id}`)).json.status).toBe("retrying");
   });
 
+  it("a batch's pulls run side by side: a shop whose mall is slow does not hold another shop's order back", async () => {
+    const c = await newAccount();
+    await sim.control("rakuten", "POST", "/reset");
+    await sim.control("yahoo", "POST", "/reset");
+    const slow = (await c.post("/shops", { kind: "rakuten", name: "楽天 (遅い)", credentials: sim.credentials("rakuten"), baseUrl: sim.baseUrl("rakuten"), updateEnabled: false })).json;
+    const fast = (await c.post("/shops", { kind: "yahoo", name: "Yahoo", credentials: sim.credentials("yahoo"), baseUrl: sim.baseUrl("yahoo"), updateEnabled: false })).json;
+    const p = await product(c, "CUP-1", { onHand: 10 });
+    await drain(c.accountId, p.group.id);
+    await sim.control("yahoo", "POST", "/orders", { lines: [{ code: "CUP-1", quantity: 3 }] });
+    await sim.control("rakuten", "POST", "/faults", { type: "slow", times: 5, delayMs: 4000 });
+    const batch = createMessageBatch("kura-pull", [
+      { id: "slow", timestamp: new Date(), attempts: 1, body: { kind: "pull", accountId: c.accountId, shopId: slow.id } },
+      { id: "fast", timestamp: new Date(), attempts: 1, body: { kind: "pull", accountId: c.accountId, shopId: fast.id } },
+    ]);
+    const ctx = createExecutionContext();
+    const done = worker.queue(batch, env);
+    // Yahoo's order is in while Rakuten's pull is still waiting for its slow mall.
+    await vi.waitFor(async () => expect((await c.get("/products/CUP-1")).json.onHand).toBe(7), { timeout: 15_000, interval: 100 });
+    expect((await c.get(`/shops/${slow.id}`)).json.lastImportAt).toBeNull();
+    await done;
+    expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(["fast", "slow"]);
+    expect((await c.get(`/shops/${slow.id}`)).json.lastImportAt).not.toBeNull();
+  });
+
   it("pulls are spread across the minute as often as each mall allows (Amazon once a minute, others every 15 s)", () => {
     expect(pullOffsets("amazon")).toEqual([0]);
     for (const kind of ["rakuten", "yahoo", "shopify", "base"]) expect(pullOffsets(kind)).toEqual([0, 15, 30, 45]);
