@@ -40,10 +40,20 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
 /** A change waits this long for others to join it; a sold-out figure goes at once. */
 const COALESCE_MS = 500;
 /**
+ * The deadline a sold-out figure is marked with: due since the beginning of time, so that it goes
+ * before every other due entry (entries go in deadline order), not after the changes marked before it.
+ */
+const SOLD_OUT_DUE = 0;
+/**
  * One alarm run spends about this much of the shop's budget, so that a pull, a sold-out figure or
  * a push by hand never waits long behind a large run (BASE takes one item per request).
  */
 const RUN_SECONDS = 10;
+/**
+ * Real changes go in shorter runs: a sold-out figure marked while a run is under way waits for
+ * that run to end, and on BASE (one item a second) a 10-item run of ordinary changes held it 10 s.
+ */
+const CHANGE_RUN_SECONDS = 2;
 /** At most this many listings per alarm run; the rest follow in the next run. */
 const RUN_LIMIT = 2000;
 /** An item the mall refused is tried again after this, then less often, up to 在庫反映間隔. */
@@ -74,12 +84,12 @@ export function laneOf(kind: string, url: string): "main" | "orders" {
   return lane && lane.matches(new URL(url).pathname) ? "orders" : "main";
 }
 
-/** Listings per alarm run for this mall: about RUN_SECONDS of its budget, in whole batches. */
-export function runItems(kind: string): number {
+/** Listings per alarm run for this mall: about `seconds` of its budget, in whole batches. */
+export function runItems(kind: string, seconds = RUN_SECONDS): number {
   const { pushBatch, requestsPerSecond } = adapterFor(kind).limits;
   // A mall whose batch is a feed (Amazon) takes a resync in few large runs: createFeed is scarce.
   const cap = Math.max(RUN_LIMIT, Math.min(pushBatch, 10_000));
-  return Math.min(cap, pushBatch * Math.max(1, Math.round(requestsPerSecond * RUN_SECONDS)));
+  return Math.min(cap, pushBatch * Math.max(1, Math.round(requestsPerSecond * seconds)));
 }
 
 /** The longest a change waits after a failure before it is tried again: 在庫反映間隔 is the upper bound. */
@@ -122,7 +132,7 @@ export class ShopSync extends DurableObject<Env> {
     const now = Date.now();
     const urgent = new Set(opts.urgent ?? []);
     this.store.mark(productIds.filter((id) => !urgent.has(id)), now + COALESCE_MS, now);
-    this.store.mark([...urgent], now, now);
+    this.store.mark([...urgent], SOLD_OUT_DUE, now);
     await this.arm();
   }
 
@@ -275,7 +285,7 @@ export class ShopSync extends DurableObject<Env> {
     const limit = runItems(shop.kind);
     // Real changes first: neither a resync nor a whole-catalogue check holds a sale back by more
     // than one run. A resync goes before the catalogue check, which it covers anyway.
-    const changes = dirtyDue ? this.store.due(now, limit, false) : [];
+    const changes = dirtyDue ? this.store.due(now, runItems(shop.kind, CHANGE_RUN_SECONDS), false) : [];
     if (changes.length) await this.sendDirty(ref, db, shop, changes, cap);
     else if (resync && resync.notBefore <= now) await this.resyncStep(ref, db, shop, resync, limit, cap);
     else if (dirtyDue) await this.sendDirty(ref, db, shop, this.store.due(now, limit, true), cap);

@@ -31,6 +31,28 @@ describe("the sync engine", () => {
     for (const k of kinds) await until(`${k} figure`, () => sim.shows(k, code[k]), (q) => q === 17);
   });
 
+  it("on BASE (one item a second) a sold-out figure goes before the ordinary changes already waiting", async () => {
+    const c = await newAccount();
+    await sim.control("base", "POST", "/reset");
+    // BASE item ids as master codes: the default mapping finds them.
+    const codes = Array.from({ length: 12 }, (_, i) => String(9301 + i));
+    await sim.control("base", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 0 })) });
+    const shop = (await c.post("/shops", { kind: "base", name: "BASE 店", credentials: sim.credentials("base"), baseUrl: sim.baseUrl("base") })).json;
+    for (const [i, code] of codes.entries()) await product(c, code, { onHand: i === 11 ? 1 : 20 });
+    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+
+    // Ten ordinary changes wait (about ten seconds of BASE's budget)…
+    await sale(c, "pos", "P-ORD", codes.slice(0, 10).map((code, i) => ({ lineId: String(i + 1), code, quantity: 1 })));
+    await until("the first of them on BASE", async () => (await sim.control("base", "GET", "/listings")).items, (items: { quantity: number }[]) => items.some((i) => i.quantity === 19), 20_000);
+    // …and the last unit of another product is sold: BASE must stop selling it next, not last.
+    await sale(c, "pos", "P-LAST", [{ lineId: "1", code: codes[11], quantity: 1 }]);
+    await until("BASE shows it sold out", () => sim.shows("base", codes[11]), (q) => q === 0, 20_000);
+    const listed = (await sim.control("base", "GET", "/listings")).items as { code: string; quantity: number }[];
+    const ordinaryDone = listed.filter((l) => codes.slice(0, 10).includes(l.code) && l.quantity === 19).length;
+    expect(ordinaryDone).toBeLessThanOrEqual(5);
+    for (const code of codes.slice(0, 10)) await until(`${code} on BASE`, () => sim.shows("base", code), (q) => q === 19, 20_000);
+  }, 120_000);
+
   it("a sale on a mall under a 販売制限 cap is taken in by the pull and the mall is put back at the cap by itself", async () => {
     const c = await newAccount();
     const shop = await sim.shopOn(c, "yahoo", { salesLimit: 5 });
