@@ -13,7 +13,21 @@ export function operatorToken(): string {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
-export function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
+/**
+ * One HTTP request. A keep-alive socket the server closed while it sat idle (Node's server does so
+ * after 5 s; a loaded machine polls slower than that) fails the next request on it with
+ * ECONNRESET before the server read anything: that request is sent again once, on a new socket.
+ */
+export async function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
+  try {
+    return await requestOnce(base, method, path, headers, payload, timeoutMs);
+  } catch (e) {
+    if ((e as { staleSocket?: boolean }).staleSocket) return requestOnce(base, method, path, headers, payload, timeoutMs);
+    throw e;
+  }
+}
+
+function requestOnce(base: URL, method: string, path: string, headers: Record<string, string>, payload: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: base.hostname, port: base.port, method, path, agent, timeout: timeoutMs, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },
@@ -24,7 +38,7 @@ export function request(base: URL, method: string, path: string, headers: Record
       },
     );
     req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
-    req.on("error", reject);
+    req.on("error", (e: NodeJS.ErrnoException) => reject(req.reusedSocket && e.code === "ECONNRESET" ? Object.assign(e, { staleSocket: true }) : e));
     req.end(payload);
   });
 }
