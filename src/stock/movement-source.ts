@@ -1,7 +1,8 @@
 import type { Movement } from "./types";
 
 // Who or what caused a ledger movement, read back from its ref (the ledger keeps one string):
-//   sale / cancel:  "shop:<id>|<order>|<line>" or "ext:<source>|<order>|<line>" (API clients, POS)
+//   sale / cancel:  "<shop id>|<order>|<line>", or "<source>|<order>|<line>" for API clients (a POS);
+//                   the sales API takes an all-digit source as a shop id, so a name never is one
 //   set / adjust …: "<actor>|<reason>" with actor "user:<id>", "token:<id>", "operator", "system"
 //   registration:   "create:<actor>"
 // Pure, so the 在庫履歴 page only has to put names to the ids.
@@ -17,8 +18,8 @@ export function movementSource(m: Pick<Movement, "reason" | "ref">): MovementSou
   if (m.reason === "sale" || m.reason === "cancel") {
     const [src, orderId = "", ...rest] = m.ref.split("|");
     const order = rest.length > 1 ? [orderId, ...rest.slice(0, -1)].join("|") : orderId;
-    if (src.startsWith("shop:") && /^\d+$/.test(src.slice(5))) return { by: "shop", shopId: Number(src.slice(5)), orderId: order };
-    return { by: "external", source: src.startsWith("ext:") ? src.slice(4) : src, orderId: order };
+    if (/^\d+$/.test(src)) return { by: "shop", shopId: Number(src), orderId: order };
+    return { by: "external", source: src, orderId: order };
   }
   const created = m.ref.startsWith("create:");
   const body = created ? m.ref.slice(7) : m.ref;
