@@ -82,8 +82,10 @@ function StockSection(props: { frame: Frame; masterCode: string; stock: StockBox
               </option>
             </select>
           </label>
-          <label for="f-to">{t("product.stockTo")}</label>
-          <input id="f-to" type="number" name="to" value={s.to} step={1} required {...(s.error ? { "aria-invalid": "true", "aria-describedby": "err-to" } : {})} />
+          <label>
+            {t("product.stockTo")}
+            <input type="number" name="to" value={s.to} step={1} required {...(s.error ? { "aria-invalid": "true", "aria-describedby": "err-to" } : {})} />
+          </label>
           <button type="submit">{t("product.confirm")}</button>
           {s.error ? (
             <span class="field-error" id="err-to">
@@ -241,16 +243,16 @@ export function ProductPage(props: ProductPageProps) {
                           {shop.name}
                           <input type="hidden" name={n("shown")} value="1" />
                         </th>
-                        <td>
+                        <td data-label={t("product.managed")}>
                           <label>
                             <input type="checkbox" name={n("managed")} value="1" checked={row.managed} /> {t("product.managedYes")}
                           </label>
                         </td>
-                        <td class={e[n("mallCode")] ? "invalid" : undefined}>
+                        <td class={e[n("mallCode")] ? "invalid" : undefined} data-label={t("product.mallCode")}>
                           <input name={n("mallCode")} value={row.mallCode} maxlength={200} placeholder={shop.defaultCode || undefined} aria-label={t("product.mallCodeOf", { shop: shop.name })} {...described(e, n("mallCode"))} />
                           <Err frame={props.frame} errors={e} name={n("mallCode")} />
                         </td>
-                        <td class={e[n("manual")] ? "invalid" : undefined}>
+                        <td class={e[n("manual")] ? "invalid" : undefined} data-label={t("product.manual")}>
                           <input type="number" name={n("manual")} value={row.manual} min={0} step={1} aria-label={t("product.manualOf", { shop: shop.name })} {...described(e, n("manual"))} />
                           <Err frame={props.frame} errors={e} name={n("manual")} />
                         </td>

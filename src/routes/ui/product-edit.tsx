@@ -51,7 +51,11 @@ function defaultCode(kind: string, masterCode: string): string {
   }
 }
 
-const padRows = (rows: ProductForm["components"]) => [...rows, ...Array.from({ length: Math.max(COMPONENT_ROWS - rows.length, 2) }, () => ({ code: "", qty: "" }))];
+/** Empty セット構成 rows to type into (no JavaScript adds them): up to COMPONENT_ROWS, or two more when all are used. */
+const padRows = (rows: ProductForm["components"]) => {
+  const free = rows.filter((r) => r.code === "" && r.qty === "").length;
+  return [...rows, ...Array.from({ length: Math.max(COMPONENT_ROWS - rows.length, free ? 0 : 2) }, () => ({ code: "", qty: "" }))];
+};
 
 /** What every drawing of the form needs besides the form itself. */
 async function pageProps(c: Context<UiEnv>, p: Product | undefined) {
@@ -62,7 +66,7 @@ async function pageProps(c: Context<UiEnv>, p: Product | undefined) {
     frame: frame(c),
     editable: can(s.user.role, "catalog"),
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
-    shops: shops.map((x) => ({ id: x.id, name: x.name, defaultCode: defaultCode(x.kind, p?.masterCode ?? "") })),
+    shops: shops.map((x) => ({ id: x.id, name: x.name, defaultCode: p ? defaultCode(x.kind, p.masterCode) : "" })),
     defaultGroupId: groups.find((g) => g.isDefault)?.id ?? groups[0]?.id,
   };
 }
