@@ -211,7 +211,7 @@ productEditor.post("/products/:code/save", async (c) => {
     for (const x of changedShops) await upsertListing(db, s.account.id, p.id, x.shopId, x);
     await updateProduct(c.env, db, who(c), p.masterCode, patch, changedShops.length ? { before: { shops: changedShops.map((x) => was(x.shopId)) }, after: { shops: changedShops } } : {});
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) return drawProduct(c, p, { form, errors: {}, errorText: t("product.err.refused", { detail: err.detail }) }, 409);
+    if (err instanceof AppError && err.status < 500) return drawProduct(c, p, { form: { ...form, masterCode: p.masterCode }, errors: {}, errorText: t("product.err.refused", { detail: err.detail }) }, 409);
     throw err;
   }
   if ("reserved" in patch || "syncMode" in patch || "components" in patch || changedShops.length) {
