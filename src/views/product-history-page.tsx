@@ -1,6 +1,6 @@
 import type { Movement } from "../stock/types";
 import { type Frame, Layout } from "./layout";
-import { productHref } from "./product-page";
+import { productHref } from "./product-href";
 
 // 在庫履歴: the product's ledger movements, newest first, with who or what caused each.
 

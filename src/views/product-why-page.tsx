@@ -1,7 +1,7 @@
 import type { ShopFigure } from "../stock/figures";
 import type { TraceStep } from "../stock/figure";
 import { type Frame, Layout } from "./layout";
-import { productHref } from "./product-page";
+import { productHref } from "./product-href";
 
 // なぜこの数? — SPEC §3.2 step by step for each shop, in the user's language: the trace comes
 // from the same rule a push uses (src/stock/figure.ts); this page only words it.

@@ -2,7 +2,7 @@ import type { GridSort } from "../db/queries/product-grid";
 import type { ProductStatus } from "../db/queries/products";
 import type { GridCell } from "../stock/grid";
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
-import { productHref } from "./product-page";
+import { productHref } from "./product-href";
 
 export interface GridRow {
   masterCode: string;

@@ -14,7 +14,9 @@ import { productsChanged } from "../../sync/changes";
 import { createProduct, deleteProduct, readProduct, updateProduct } from "../../stock/catalog";
 import { stockGroup } from "../../stock/client";
 import { and, eq } from "drizzle-orm";
-import { DeleteProductPage, ProductPage, type ProductPageProps, type StockBox } from "../../views/product-page";
+import { DeleteProductPage } from "../../views/product-delete-page";
+import { ProductPage, type ProductPageProps } from "../../views/product-page";
+import type { StockBox } from "../../views/product-stock";
 import { frame } from "./middleware";
 import { checkProductForm, COMPONENT_ROWS, type FieldErrors, type ProductForm, readProductForm } from "./product-form";
 
