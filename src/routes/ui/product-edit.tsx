@@ -210,12 +210,14 @@ productEditor.post("/products/:code/save", async (c) => {
   const changedShops = v.shops.filter((x) => JSON.stringify(x) !== JSON.stringify(was(x.shopId)));
   if (Object.keys(patch).length === 0 && changedShops.length === 0) return c.redirect(`/products/${encodeURIComponent(p.masterCode)}?saved=updated`, 303);
   try {
-    for (const x of changedShops) await upsertListing(db, s.account.id, p.id, x.shopId, x);
     await updateProduct(c.env, db, who(c), p.masterCode, patch, changedShops.length ? { before: { shops: changedShops.map((x) => was(x.shopId)) }, after: { shops: changedShops } } : {});
   } catch (err) {
+    // Refused (a group move the objects would not make): nothing was written, listings included.
     if (err instanceof AppError && err.status < 500) return drawProduct(c, p, { form: { ...form, masterCode: p.masterCode }, errors: {}, errorText: t("product.err.refused", { detail: err.detail }) }, 409);
     throw err;
   }
+  // Checked above (plan, mapping taken), so these plain upserts cannot be refused.
+  for (const x of changedShops) await upsertListing(db, s.account.id, p.id, x.shopId, x);
   if ("reserved" in patch || "syncMode" in patch || "components" in patch || changedShops.length) {
     await productsChanged(c.env, db, s.account.id, [p.id], "reserved" in patch || "syncMode" in patch || "components" in patch ? {} : { shopIds: changedShops.map((x) => x.shopId) });
   }
