@@ -51,6 +51,13 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/tokens", right: "settings" },
   { method: "POST", path: "/tokens", right: "settings" },
   { method: "POST", path: "/tokens/:id/revoke", right: "settings" },
+  // --- products: 商品の登録・編集・削除 (the product, stock and delete pages are catalog work) ---
+  { method: "GET", path: "/products/new", right: "catalog" },
+  { method: "POST", path: "/products/new", right: "catalog" },
+  { method: "POST", path: "/products/:code/save", right: "catalog" },
+  { method: "POST", path: "/products/:code/stock", right: "catalog" },
+  { method: "GET", path: "/products/:code/delete", right: "catalog" },
+  { method: "POST", path: "/products/:code/delete", right: "catalog" },
 ];
 
 function matches(pattern: string, path: string): boolean {

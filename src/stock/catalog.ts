@@ -73,7 +73,16 @@ export async function readProduct(env: Env, db: Db, accountId: number, masterCod
   return out;
 }
 
-export async function createProduct(env: Env, db: Db, who: Principal, body: z.infer<typeof createProductBody>): Promise<ProductOut> {
+/**
+ * What a caller changed beside the product itself in the same save (the dashboard's per-shop
+ * settings), folded into the product's one 操作ログ entry.
+ */
+export interface LogExtra {
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+export async function createProduct(env: Env, db: Db, who: Principal, body: z.infer<typeof createProductBody>, extra: LogExtra = {}): Promise<ProductOut> {
   const accountId = who.accountId;
   const account = await getAccount(db, accountId);
   if (!account) throw notFound("account does not exist");
@@ -119,11 +128,11 @@ export async function createProduct(env: Env, db: Db, who: Principal, body: z.in
     throw unavailable(`the stock service could not register ${body.masterCode}; nothing was saved, try again`);
   }
   // Logged once the product really exists on both sides.
-  await operationInsert(db, accountId, { actor: who.actor, action: "product.create", target: body.masterCode, after: body }, now);
+  await operationInsert(db, accountId, { actor: who.actor, action: "product.create", target: body.masterCode, after: { ...body, ...extra.after } }, now);
   return readProduct(env, db, accountId, body.masterCode);
 }
 
-export async function updateProduct(env: Env, db: Db, who: Principal, masterCode: string, body: z.infer<typeof patchProductBody>): Promise<ProductOut> {
+export async function updateProduct(env: Env, db: Db, who: Principal, masterCode: string, body: z.infer<typeof patchProductBody>, extra: LogExtra = {}): Promise<ProductOut> {
   const accountId = who.accountId;
   const p = await getProductByCode(db, accountId, masterCode);
   if (!p) throw notFound(`product ${masterCode} does not exist`);
@@ -163,7 +172,7 @@ export async function updateProduct(env: Env, db: Db, who: Principal, masterCode
   const now = Date.now();
   await db.batch([
     db.update(products).set({ ...fields, updatedAt: now }).where(and(eq(products.accountId, accountId), eq(products.id, p.id))),
-    operationInsert(db, accountId, { actor: who.actor, action: "product.update", target: masterCode, before, after: body }, now),
+    operationInsert(db, accountId, { actor: who.actor, action: "product.update", target: masterCode, before: { ...before, ...extra.before }, after: { ...body, ...extra.after } }, now),
   ]);
   return readProduct(env, db, accountId, masterCode);
 }

@@ -2,6 +2,7 @@ import type { GridSort } from "../db/queries/product-grid";
 import type { ProductStatus } from "../db/queries/products";
 import type { GridCell } from "../stock/grid";
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
+import { productHref } from "./product-href";
 
 export interface GridRow {
   masterCode: string;
@@ -48,10 +49,21 @@ function fmt(n: number) {
   return n.toLocaleString("ja-JP");
 }
 
-function Cell(props: { frame: Frame; cell: GridCell }) {
+function Cell(props: { frame: Frame; cell: GridCell; masterCode: string; shopName: string }) {
   const { t } = props.frame;
   const c = props.cell;
-  if (c.state === "excluded") return <td class="num cell-excluded" title={t("products.cell.excluded")}>—</td>;
+  // Each figure opens its なぜこの数? trace for that shop.
+  const why = productHref(props.masterCode, `/why?shop=${c.shopId}`);
+  const whyLabel = t("products.whyOf", { shop: props.shopName });
+  if (c.state === "excluded") {
+    return (
+      <td class="num cell-excluded" title={t("products.cell.excluded")}>
+        <a href={why} aria-label={whyLabel}>
+          —
+        </a>
+      </td>
+    );
+  }
   const title =
     c.state === "error"
       ? t("products.cell.error", { error: c.error ?? "" })
@@ -62,7 +74,9 @@ function Cell(props: { frame: Frame; cell: GridCell }) {
         : undefined;
   return (
     <td class={`num${c.state === "ok" ? "" : ` cell-${c.state}`}`} title={title}>
-      {fmt(c.figure ?? 0)}
+      <a href={why} class="why" aria-label={`${fmt(c.figure ?? 0)} — ${whyLabel}`}>
+        {fmt(c.figure ?? 0)}
+      </a>
       {title ? <span class="sr"> ({title})</span> : null}
     </td>
   );
@@ -79,6 +93,11 @@ export function ProductsPage(props: GridProps) {
         <p class="count" id="product-count">
           {t("products.count", { n: fmt(props.total), max: fmt(props.maxProducts) })}
         </p>
+        {props.editable ? (
+          <a class="button primary" href="/products/new">
+            {t("products.new")}
+          </a>
+        ) : null}
       </div>
       <form method="get" action="/products" class="filters" role="search">
         <label>
@@ -176,7 +195,9 @@ export function ProductsPage(props: GridProps) {
               props.rows.map((r) => (
                 <tr>
                   <th scope="row">
-                    <code>{r.masterCode}</code>
+                    <a href={productHref(r.masterCode)}>
+                      <code>{r.masterCode}</code>
+                    </a>
                     {r.isSet ? <span class="tag">{t("products.set")}</span> : null}
                   </th>
                   <td class="name">{r.name}</td>
@@ -206,8 +227,8 @@ export function ProductsPage(props: GridProps) {
                   <td class="num" title={r.reserved.fromGroup ? t("products.groupDefault") : undefined}>
                     {r.reserved.fromGroup ? <span class="muted">{fmt(r.reserved.value)}</span> : fmt(r.reserved.value)}
                   </td>
-                  {r.cells.map((cell) => (
-                    <Cell frame={props.frame} cell={cell} />
+                  {r.cells.map((cell, i) => (
+                    <Cell frame={props.frame} cell={cell} masterCode={r.masterCode} shopName={props.shops[i]?.name ?? ""} />
                   ))}
                   {props.editable ? (
                     <td>

@@ -6,6 +6,8 @@ import { MessagePage } from "../../views/auth-pages";
 import { authPages } from "./auth";
 import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
+import { productEditor } from "./product-edit";
+import { productTrace } from "./product-trace";
 import { productsPage } from "./products";
 import { staffPages } from "./staff";
 import { stockForms } from "./stock";
@@ -27,6 +29,9 @@ dashboard.route("/", productsPage);
 dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
+// Last: "/products/:code" would otherwise take any other fixed "/products/<word>" page.
+dashboard.route("/", productTrace);
+dashboard.route("/", productEditor);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {

@@ -95,12 +95,14 @@ productsPage.get("/products", async (c) => {
   const notices: { kind: "ok" | "error"; text: string }[] = [];
   const saved = c.req.query("saved");
   if (saved && /^\d+$/.test(saved)) notices.push({ kind: "ok", text: t("products.saved", { n: saved }) });
+  const deleted = c.req.query("deleted");
+  if (deleted) notices.push({ kind: "ok", text: t("products.deleted", { code: deleted }) });
   const stale = c.req.query("stale");
   if (stale) notices.push({ kind: "error", text: t("products.stale", { codes: stale }) });
   const invalid = c.req.query("invalid");
   if (invalid) notices.push({ kind: "error", text: t("products.invalid", { codes: invalid }) });
   const here = new URL(c.req.url).searchParams;
-  for (const k of ["saved", "stale", "invalid", "lang"]) here.delete(k);
+  for (const k of ["saved", "stale", "invalid", "deleted", "lang"]) here.delete(k);
   const serverMs = Math.round(performance.now() - started);
   c.header("Server-Timing", `grid;dur=${serverMs}`);
   return c.html(
