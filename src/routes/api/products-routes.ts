@@ -71,7 +71,7 @@ const figureShop = z.object({
   shopName: z.string(),
   kind: z.string(),
   figure: z.number().nullable(),
-  trace: z.array(z.object({ step: z.string(), label: z.string(), value: z.number().nullable(), note: z.string() })),
+  trace: z.array(z.object({ step: z.string(), label: z.string(), value: z.number().nullable(), note: z.string(), args: z.record(z.string(), z.union([z.string(), z.number()])).optional().openapi({ description: "The inputs of this step (amounts, where a rule came from), for wording the trace in another language" }) })),
   lastSentFigure: z.number().nullable(),
   lastSentAt: z.string().nullable(),
 });
