@@ -7,6 +7,7 @@ import { authPages } from "./auth";
 import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { productsPage } from "./products";
+import { shopsPages } from "./shops";
 import { staffPages } from "./staff";
 import { stockForms } from "./stock";
 import { tokensPages } from "./tokens";
@@ -27,6 +28,7 @@ dashboard.route("/", productsPage);
 dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
+dashboard.route("/", shopsPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {
