@@ -1,8 +1,8 @@
-import type { Child } from "hono/jsx";
 import { dictionaries, type MessageKey } from "../lib/i18n";
 import type { MallKind } from "../malls/types";
 import type { shopOut } from "../routes/api/shops";
 import type { CredentialField } from "../routes/ui/credential-form";
+import { aria, Field, type FieldErrors } from "./form-field";
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
 // モール設定: the list of shops, the add form of one mall kind (its credential fields generated
@@ -10,8 +10,7 @@ import { CsrfField, Flash, type Frame, Layout } from "./layout";
 // they are set.
 
 export type ShopView = ReturnType<typeof shopOut>;
-/** Field name → message, shown next to the field; "form" for the form as a whole. */
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 export interface JobPart {
   id: number;
@@ -31,27 +30,7 @@ export function when(iso: string | null, lang: string) {
 const key = (k: string) => (k in dictionaries.ja ? (k as MessageKey) : null);
 const kindName = (frame: Frame, kind: string) => (key(`shops.kind.${kind}`) ? frame.t(key(`shops.kind.${kind}`)!) : kind);
 
-/** A labelled field with its help text and, when refused, the reason right beside it. */
-export function Field(props: { id: string; label: string; help?: string; error?: string; children?: Child }) {
-  return (
-    <div class={`field${props.error ? " invalid" : ""}`}>
-      <label for={props.id}>{props.label}</label>
-      {props.children}
-      {props.error ? (
-        <p class="field-error" id={`${props.id}-error`} role="alert">
-          {props.error}
-        </p>
-      ) : null}
-      {props.help ? (
-        <p class="help" id={`${props.id}-help`}>
-          {props.help}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-const describedBy = (id: string, help: boolean, error: boolean) => [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+const describedBy = (id: string, help: boolean, error: boolean) => aria(id, { help, error: error ? "x" : undefined })["aria-describedby"];
 
 function Health(props: { frame: Frame; shop: ShopView }) {
   const cls = props.shop.health === "ok" ? "ok" : props.shop.health === "error" ? "warn" : "bad";

@@ -6,7 +6,9 @@ import { MessagePage } from "../../views/auth-pages";
 import { authPages } from "./auth";
 import { homePage } from "./home";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
+import { groupsPages } from "./groups";
 import { productsPage } from "./products";
+import { settingsPages } from "./settings";
 import { shopsPages } from "./shops";
 import { staffPages } from "./staff";
 import { stockForms } from "./stock";
@@ -29,6 +31,8 @@ dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
 dashboard.route("/", shopsPages);
+dashboard.route("/", settingsPages);
+dashboard.route("/", groupsPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {
