@@ -32,7 +32,7 @@ export function SettingsPage(props: SettingsProps) {
 
       <section class="card" id="sync" aria-labelledby="sync-h">
         <h2 id="sync-h">
-          {t("settings.sync")} <span class={`health ${st.syncEnabled ? "ok" : "bad"}`}>{st.syncEnabled ? t("shops.health.ok") : t("shops.health.stopped")}</span>
+          {t("settings.sync")} <span class={`health ${st.syncEnabled ? "ok" : "bad"}`}>{st.syncEnabled ? t("settings.syncBadgeOn") : t("settings.syncBadgeOff")}</span>
         </h2>
         <p>{st.syncEnabled ? t("settings.syncOn") : t("settings.syncOff")}</p>
         {props.canEdit ? (
