@@ -115,6 +115,18 @@ describe("a shop's page", () => {
     expect(await snapshot(shop.accountId)).toEqual(before);
   });
 
+  it("warns on the list and the page when the credentials expire within 14 days", async () => {
+    const shop = await newShop();
+    const b = await login(shop.users.admin.email);
+    const id = await addRakuten(b);
+    expect(text((await b.get("/shops")).html)).not.toContain("期限切れ");
+    await env.DB.prepare("UPDATE shops SET credentials_expire_at = ? WHERE id = ?").bind(Date.now() + 5.5 * 86_400_000, id).run();
+    expect(text((await b.get("/shops")).html)).toContain("あと 5 日で期限切れ");
+    expect(text((await b.get(`/shops/${id}`)).html)).toContain("あと 5 日で期限切れ");
+    await env.DB.prepare("UPDATE shops SET credentials_expire_at = ? WHERE id = ?").bind(Date.now() + 20 * 86_400_000, id).run();
+    expect(text((await b.get("/shops")).html)).not.toContain("期限切れ");
+  });
+
   it("runs 接続テスト against the mall and shows NG with its reason, then OK once the key is replaced", async () => {
     const shop = await newShop();
     const b = await login(shop.users.admin.email);
