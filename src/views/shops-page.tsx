@@ -313,7 +313,9 @@ export function ShopPage(props: {
         </div>
       </dl>
       {s.warnings.map((w) => (
-        <Flash kind="error">{w.message}</Flash>
+        <Flash kind="error">
+          {w.code === "credentials_expired" ? t("shops.expiredWarning", { date: when(w.expiresAt, lang) }) : t("shops.expiringWarning", { days: w.daysLeft, date: when(w.expiresAt, lang) })}
+        </Flash>
       ))}
 
       <section class="card" id="test" aria-labelledby="test-h">

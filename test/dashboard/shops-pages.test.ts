@@ -122,7 +122,8 @@ describe("a shop's page", () => {
     expect(text((await b.get("/shops")).html)).not.toContain("期限切れ");
     await env.DB.prepare("UPDATE shops SET credentials_expire_at = ? WHERE id = ?").bind(Date.now() + 5.5 * 86_400_000, id).run();
     expect(text((await b.get("/shops")).html)).toContain("あと 5 日で期限切れ");
-    expect(text((await b.get(`/shops/${id}`)).html)).toContain("あと 5 日で期限切れ");
+    expect(text((await b.get(`/shops/${id}`)).html)).toContain("認証情報の有効期限まであと 5 日です");
+    expect(text((await b.get(`/shops/${id}?lang=en`)).html)).toContain("The credentials expire in 5 days");
     await env.DB.prepare("UPDATE shops SET credentials_expire_at = ? WHERE id = ?").bind(Date.now() + 20 * 86_400_000, id).run();
     expect(text((await b.get("/shops")).html)).not.toContain("期限切れ");
   });
