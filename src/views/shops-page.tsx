@@ -175,7 +175,7 @@ function CredentialInputs(props: { frame: Frame; kind: string; fields: Credentia
   );
 }
 
-function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string }) {
+function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; error?: string }) {
   const { t } = props.frame;
   return (
     <>
@@ -187,8 +187,8 @@ function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: 
           <input type="checkbox" name="updateEnabled" checked={props.updateEnabled} /> {t("shops.updateEnabled")}
         </label>
       </fieldset>
-      <Field id="cancelPolicy" label={t("shops.cancelPolicy")}>
-        <select id="cancelPolicy" name="cancelPolicy">
+      <Field id="cancelPolicy" label={t("shops.cancelPolicy")} error={props.error}>
+        <select id="cancelPolicy" name="cancelPolicy" {...aria("cancelPolicy", { error: props.error })}>
           <option value="restore" selected={props.cancelPolicy === "restore"}>
             {t("shops.cancel.restore")}
           </option>
@@ -241,7 +241,7 @@ export function ShopNewPage(props: {
           <CredentialInputs frame={props.frame} kind={props.kind} fields={props.fields} errors={errors} />
         </fieldset>
         <BaseUrlField frame={props.frame} kind={props.kind} value={f.baseUrl} error={errors.baseUrl} />
-        <Switches frame={props.frame} importEnabled={f.importEnabled} updateEnabled={f.updateEnabled} cancelPolicy={f.cancelPolicy} />
+        <Switches frame={props.frame} importEnabled={f.importEnabled} updateEnabled={f.updateEnabled} cancelPolicy={f.cancelPolicy} error={errors.cancelPolicy} />
         <p>
           <button type="submit" class="primary">
             {t("shops.create")}
@@ -366,7 +366,7 @@ export function ShopPage(props: {
               <Field id="name" label={t("shops.name")} error={errors.name}>
                 <input id="name" name="name" type="text" required maxlength={100} value={s.name} aria-invalid={errors.name ? "true" : undefined} />
               </Field>
-              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} />
+              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} error={errors.cancelPolicy} />
               <div class="row-form">
                 <Field id="ratio" label={t("shops.ratio")} help={t("shops.ratioHelp")} error={errors.ratio}>
                   <input id="ratio" name="ratio" type="number" min={0} max={100} step={1} value={s.ratio ?? ""} aria-describedby={describedBy("ratio", true, !!errors.ratio)} aria-invalid={errors.ratio ? "true" : undefined} />
