@@ -85,6 +85,8 @@ export const settings = sqliteTable("settings", {
   reflectIntervalMin: integer().notNull().default(5),
   // 在庫少 threshold for products without their own; null: no warning.
   lowStockDefault: integer(),
+  // Where notifications (在庫少, 停止中 shops, expiring credentials) are mailed: a JSON array of addresses.
+  notifyEmails: text({ mode: "json" }).$type<string[]>().notNull().default([]),
   updatedAt: createdAt(),
 });
 

@@ -58,6 +58,20 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/products/:code/stock", right: "catalog" },
   { method: "GET", path: "/products/:code/delete", right: "catalog" },
   { method: "POST", path: "/products/:code/delete", right: "catalog" },
+  // --- モール設定 / システム設定 / 商品グループ ---
+  { method: "GET", path: "/shops/new", right: "shops" },
+  { method: "POST", path: "/shops", right: "shops" },
+  { method: "POST", path: "/shops/:id", right: "shops" },
+  { method: "POST", path: "/shops/:id/credentials", right: "shops" },
+  { method: "POST", path: "/shops/:id/test", right: "shops" },
+  { method: "POST", path: "/shops/:id/resync", right: "shops" },
+  { method: "POST", path: "/shops/:id/delete", right: "shops" },
+  { method: "POST", path: "/settings", right: "settings" },
+  { method: "POST", path: "/settings/sync", right: "settings" },
+  { method: "POST", path: "/settings/notifications", right: "settings" },
+  { method: "POST", path: "/groups", right: "catalog" },
+  { method: "POST", path: "/groups/:id", right: "catalog" },
+  { method: "POST", path: "/groups/:id/move", right: "catalog" },
 ];
 
 function matches(pattern: string, path: string): boolean {

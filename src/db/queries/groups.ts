@@ -1,6 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "../../env";
-import { groups } from "../schema";
+import { groups, products } from "../schema";
 
 export type Group = typeof groups.$inferSelect;
 
@@ -34,4 +34,10 @@ export async function updateGroup(db: Db, accountId: number, groupId: number, va
     .where(and(eq(groups.accountId, accountId), eq(groups.id, groupId)))
     .returning();
   return g;
+}
+
+/** How many products each group of the account holds (groups without products are absent). */
+export async function productCountsByGroup(db: Db, accountId: number): Promise<Map<number, number>> {
+  const rows = await db.select({ groupId: products.groupId, n: count() }).from(products).where(eq(products.accountId, accountId)).groupBy(products.groupId).all();
+  return new Map(rows.map((r) => [r.groupId, r.n]));
 }

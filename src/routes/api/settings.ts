@@ -3,6 +3,7 @@ import { and, eq, ne } from "drizzle-orm";
 import { getSettings } from "../../db/queries/accounts";
 import { operationInsert } from "../../db/queries/logs";
 import { settings, shops } from "../../db/schema";
+import type { Db } from "../../env";
 import { badRequest } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { shopChanged } from "../../sync/changes";
@@ -62,18 +63,27 @@ settingsApi.openapi(getRoute, async (c) => {
 settingsApi.openapi(patchRoute, async (c) => {
   const body = c.req.valid("json");
   const { accountId, actor } = c.get("principal");
-  const db = c.get("db");
   if (Object.keys(body).length === 0) throw badRequest("nothing to change: send at least one field");
+  return c.json(out(await changeSettings(c.env, c.get("db"), accountId, actor, body)), 200);
+});
+
+/**
+ * Changes exactly the fields given, logs them (操作ログ, before → after) and, when 在庫連動 comes
+ * back on, wakes every shop taking updates. The API and the システム設定 page both change settings here.
+ */
+export async function changeSettings(env: Env, db: Db, accountId: number, actor: string, body: z.infer<typeof settingsPatch> & { notifyEmails?: string[] }) {
   const before = (await getSettings(db, accountId))!;
   const change = {
     ...(body.syncEnabled !== undefined && { syncEnabled: body.syncEnabled }),
     ...(body.reflectIntervalMinutes !== undefined && { reflectIntervalMin: body.reflectIntervalMinutes }),
     ...(body.lowStockDefault !== undefined && { lowStockDefault: body.lowStockDefault }),
+    ...(body.notifyEmails !== undefined && { notifyEmails: body.notifyEmails }),
   };
   const after = (await db.update(settings).set({ ...change, updatedAt: Date.now() }).where(eq(settings.accountId, accountId)).returning().get())!;
+  const shown = { ...out(before), notifyEmails: before.notifyEmails };
   await operationInsert(db, accountId, {
     actor, action: "settings.update", target: "settings",
-    before: Object.fromEntries(Object.keys(body).map((k) => [k, out(before)[k as keyof typeof body]])),
+    before: Object.fromEntries(Object.keys(body).map((k) => [k, shown[k as keyof typeof shown]])),
     after: body,
   });
   // 在庫連動 back on: what changed while it was off waited in each ShopSync (未反映) and nothing
@@ -84,7 +94,7 @@ settingsApi.openapi(patchRoute, async (c) => {
       .from(shops)
       .where(and(eq(shops.accountId, accountId), eq(shops.updateEnabled, true), ne(shops.status, "stopped")))
       .all();
-    await Promise.all(targets.map((s) => shopChanged(c.env, accountId, s.id)));
+    await Promise.all(targets.map((s) => shopChanged(env, accountId, s.id)));
   }
-  return c.json(out(after), 200);
-});
+  return after;
+}

@@ -26,6 +26,7 @@ import { shopWarnings } from "../../sync/connection-test";
 import { shopSync, syncPull, syncPush, syncRead } from "../../sync/shop-sync-client";
 import { startResync } from "../../sync/resync";
 import { jobOut, requireSyncOn } from "./jobs";
+import type { createShopBody, patchShopBody } from "../../schemas/api-shops";
 import * as r from "./shops-routes";
 
 export const shopsApi = apiRouter();
@@ -115,21 +116,29 @@ shopsApi.openapi(r.listShopsRoute, async (c) => {
 
 shopsApi.openapi(r.createShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
-  const db = c.get("db");
-  const { credentials, ...body } = c.req.valid("json");
+  const shop = await createShop(c.env, c.get("db"), accountId, actor, c.req.valid("json"));
+  return c.json(shopOut(shop, 0, await syncView(c.env, accountId, shop.id)), 201);
+});
+
+/**
+ * Connects a shop within the plan: credentials (already parsed by the mall's schema) are sealed
+ * with the shop's own id, logged without them. The API and the モール設定 page share it.
+ */
+export async function createShop(env: Env, db: Db, accountId: number, actor: string, body: z.infer<typeof createShopBody>): Promise<Shop> {
+  const { credentials, ...rest } = body;
   const account = await getAccount(db, accountId);
   if (!account) throw notFound("account does not exist");
   if ((await countShops(db, accountId)) >= account.maxShops) {
     throw forbidden(`The plan allows ${account.maxShops} shops and all are in use. 店舗数がプランの上限 (${account.maxShops}) に達しています。`);
   }
-  let shop = await insertShop(db, accountId, { ...body, baseUrl: body.baseUrl ?? null });
+  let shop = await insertShop(db, accountId, { ...rest, baseUrl: rest.baseUrl ?? null });
   // Sealed with the shop's own id as associated data, so a ciphertext moved to another row fails.
-  shop = (await updateShop(db, accountId, shop.id, { credentialsEnc: await sealCredentials(c.env, shop, credentials) }))!;
+  shop = (await updateShop(db, accountId, shop.id, { credentialsEnc: await sealCredentials(env, shop, credentials) }))!;
   await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
   // Every product is 対象 on a new shop by default: all of them are due there.
-  if (shop.updateEnabled) await shopChanged(c.env, accountId, shop.id);
-  return c.json(shopOut(shop, 0, await syncView(c.env, accountId, shop.id)), 201);
-});
+  if (shop.updateEnabled) await shopChanged(env, accountId, shop.id);
+  return shop;
+}
 
 shopsApi.openapi(r.getShopRoute, async (c) => {
   const { accountId } = c.get("principal");
@@ -142,31 +151,45 @@ shopsApi.openapi(r.patchShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  const { credentials, ...body } = c.req.valid("json");
+  const updated = await patchShop(c.env, db, accountId, actor, shop, c.req.valid("json"));
+  const failing = (await failingListingCounts(db, accountId, [shop.id])).get(shop.id) ?? 0;
+  return c.json(shopOut(updated, failing, await syncView(c.env, accountId, shop.id)), 200);
+});
+
+/**
+ * Changes exactly the fields given; credentials are parsed by the shop's mall schema and replace
+ * the stored ones whole. Logged (never the credentials), and the shop's figures marked due when
+ * they may differ now. The API and the モール設定 page share it.
+ */
+export async function patchShop(env: Env, db: Db, accountId: number, actor: string, shop: Shop, body: z.infer<typeof patchShopBody>): Promise<Shop> {
+  const { credentials, ...rest } = body;
   const sealed =
     credentials === undefined
       ? {}
-      : { credentialsEnc: await sealCredentials(c.env, shop, parseCredentials(shop.kind, credentials)), status: "ok" as const, lastError: null };
-  const updated = (await updateShop(db, accountId, shop.id, { ...body, ...sealed }))!;
+      : { credentialsEnc: await sealCredentials(env, shop, parseCredentials(shop.kind, credentials)), status: "ok" as const, lastError: null };
+  const updated = (await updateShop(db, accountId, shop.id, { ...rest, ...sealed }))!;
   // New credentials, モール更新 switched on, or a rule of the shop changed: every figure may be
   // different on this shop now, and whatever waited while it was stopped goes out.
-  const rulesChanged = body.ratio !== undefined || body.salesLimit !== undefined || (body.updateEnabled === true && !shop.updateEnabled);
-  if (updated.updateEnabled && (credentials !== undefined || rulesChanged)) await shopChanged(c.env, accountId, shop.id);
+  const rulesChanged = rest.ratio !== undefined || rest.salesLimit !== undefined || (rest.updateEnabled === true && !shop.updateEnabled);
+  if (updated.updateEnabled && (credentials !== undefined || rulesChanged)) await shopChanged(env, accountId, shop.id);
   const failing = (await failingListingCounts(db, accountId, [shop.id])).get(shop.id) ?? 0;
-  const changed = { ...body, ...(credentials !== undefined && { credentials: "(replaced)" }) };
+  const changed = { ...rest, ...(credentials !== undefined && { credentials: "(replaced)" }) };
   await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop, failing), after: changed });
-  return c.json(shopOut(updated, failing, await syncView(c.env, accountId, shop.id)), 200);
-});
+  return updated;
+}
 
 shopsApi.openapi(r.deleteShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
+  await removeShop(db, accountId, actor, await ownedShop(db, accountId, c.req.valid("param").id));
+  return c.body(null, 204);
+});
+
+export async function removeShop(db: Db, accountId: number, actor: string, shop: Shop) {
   const [before] = await shopsOut(db, accountId, [shop]);
   await deleteShop(db, accountId, shop.id);
   await operationInsert(db, accountId, { actor, action: "shop.delete", target: String(shop.id), before });
-  return c.body(null, 204);
-});
+}
 
 // 接続テスト: one cheap real call; the result and the credential expiry are stored on the shop.
 shopsApi.openapi(r.testShopRoute, async (c) => {
@@ -209,14 +232,18 @@ shopsApi.openapi(r.pushShopRoute, async (c) => {
 shopsApi.openapi(r.resyncShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  const shop = await ownedShop(db, accountId, c.req.valid("param").id);
-  await requireSyncOn(db, accountId);
-  if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
-  if (shop.status === "stopped") throw conflict(`shop ${shop.id} is 停止中: fix its credentials and run 接続テスト first`);
-  const job = await startResync(c.env, db, accountId, actor, [shop]);
+  const job = await resyncShop(c.env, db, accountId, actor, await ownedShop(db, accountId, c.req.valid("param").id));
   c.header("location", `/api/v1/jobs/${job.id}`);
   return c.json(await jobOut(db, accountId, job.id), 202);
 });
+
+/** 一括反映 of one shop, as a job; refused (409) while 在庫連動, モール更新 or the shop is stopped. */
+export async function resyncShop(env: Env, db: Db, accountId: number, actor: string, shop: Shop) {
+  await requireSyncOn(db, accountId);
+  if (!shop.updateEnabled) throw conflict(`モール更新 is off for shop ${shop.id}`);
+  if (shop.status === "stopped") throw conflict(`shop ${shop.id} is 停止中: fix its credentials and run 接続テスト first`);
+  return startResync(env, db, accountId, actor, [shop]);
+}
 
 shopsApi.openapi(r.shopStockRoute, async (c) => {
   const { accountId } = c.get("principal");

@@ -1,0 +1,1 @@
+ALTER TABLE `settings` ADD `notify_emails` text DEFAULT '[]' NOT NULL;
