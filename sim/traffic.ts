@@ -14,6 +14,9 @@ import { type BucketPlan, type BucketState, refill, waitMs } from "../src/malls/
  */
 export const JITTER_TOLERANCE_MS = 250;
 
+/** Set by the standalone server (sim/server.ts): when the request reached the process. */
+export const ARRIVED_AT_HEADER = "x-kura-sim-arrived-at";
+
 export interface TrafficReport {
   requests: number;
   maxInFlight: number;
@@ -56,7 +59,8 @@ export class TrafficRecorder {
       // The simulator's own control API is not mall traffic.
       const path = new URL(c.req.url).pathname;
       if (path.includes("/__sim")) return next();
-      const at = this.now();
+      const stamped = Number(c.req.header(ARRIVED_AT_HEADER));
+      const at = Number.isFinite(stamped) && stamped > 0 ? stamped : this.now();
       const lane = this.orders?.matches(path) ? "orders" : "main";
       const plan = lane === "orders" ? this.orders! : this.plan;
       // How early this request is for the bucket. Within the tolerance it takes its token (the
