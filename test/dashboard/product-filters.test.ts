@@ -28,11 +28,20 @@ describe("what the 商品管理 filters start from follows every write", () => {
     expect(await found({ status: "unsynced" })).toEqual(["FAN-1"]); // never sent
     await run("UPDATE listings SET last_sent_at = 2000, last_result = 'ok' WHERE product_id = ?", id);
     expect(await found({ status: "unsynced" })).toEqual([]);
-    await run("UPDATE stock SET on_hand = 2, version = 2, updated_at = 3000 WHERE product_id = ?", id); // a sale after the push
+    // A sale after the push, projected as the StockGroup drain does it (an upsert: its conflict
+    // handling reaches the triggers' statements too).
+    await run(
+      `INSERT INTO stock (product_id, account_id, on_hand, version, updated_at) VALUES (?, ?, 2, 2, 3000)
+       ON CONFLICT(product_id) DO UPDATE SET on_hand = excluded.on_hand, version = excluded.version, updated_at = excluded.updated_at WHERE excluded.version > stock.version`,
+      id, a,
+    );
     expect(await found({ status: "unsynced" })).toEqual(["FAN-1"]);
     await run("UPDATE listings SET managed = 0 WHERE product_id = ?", id); // 対象外: nothing to send
     expect(await found({ status: "unsynced" })).toEqual([]);
-    await run("UPDATE listings SET managed = 1 WHERE product_id = ?", id);
+    // 管理 対象 again, as PUT /products/{code}/shops/{id} writes it (an upsert), twice.
+    for (let i = 0; i < 2; i++) {
+      await run("INSERT INTO listings (account_id, product_id, shop_id, managed, updated_at) VALUES (?, ?, ?, 1, 1) ON CONFLICT (product_id, shop_id) DO UPDATE SET managed = 1", a, id, shopId);
+    }
     expect(await found({ status: "unsynced" })).toEqual(["FAN-1"]);
     await run("DELETE FROM listings WHERE product_id = ?", id);
     expect(await found({ status: "unsynced" })).toEqual([]);
