@@ -3,7 +3,7 @@
 --    search for any substring of 3 or more characters (Japanese included: trigram needs no word
 --    breaks) is an index lookup instead of a LIKE over every product of the account. External
 --    content: the text lives once, in products; the triggers below keep the index in step.
--- 2. grid_unstocked and grid_unsynced (tables from 0007), kept by triggers on products, stock and
+-- 2. grid_unstocked and grid_unsynced (tables from the grid_status_tables migration), kept by triggers on products, stock and
 --    listings: the 商品管理 状態 filters 在庫少 and 未反映 start from them. The triggers insert only
 --    when the row is absent (NOT EXISTS), never with INSERT OR IGNORE: an outer upsert (the drain's
 --    ON CONFLICT DO UPDATE) imposes its own conflict handling on the statements of its triggers.

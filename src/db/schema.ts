@@ -221,7 +221,7 @@ export const stock = sqliteTable(
 );
 
 // Two small listings the 商品管理 状態 filters start from instead of walking every product, kept by
-// SQLite triggers (migrations/0008_grid_search_and_triggers.sql), so no writer has to remember them:
+// SQLite triggers (migrations/NNNN_grid_search_and_triggers.sql), so no writer has to remember them:
 // products with no stock projection row yet (their on_hand counts as 0 for 在庫少), and products
 // with a managed listing not pushed since their stock last changed (未反映). No foreign key: a
 // trigger may run while a product's cascade delete is half done; a product delete clears its rows.

@@ -5,7 +5,7 @@ import { gridProducts } from "../../src/db/queries/product-grid";
 import { newShop } from "./helpers";
 
 // The search index and the grid_unstocked / grid_unsynced tables are kept by SQLite triggers
-// (migrations/0008): whatever writes products, stock or listings, the filters follow.
+// (migrations/NNNN_grid_search_and_triggers.sql): whatever writes products, stock or listings, the filters follow.
 
 const run = (sql: string, ...args: unknown[]) => env.DB.prepare(sql).bind(...args).run();
 
