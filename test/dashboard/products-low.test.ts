@@ -34,6 +34,15 @@ describe("the 在庫少 filter", () => {
     expect(await lowInApi()).toEqual(["DEF-LOW", "NEVER-STOCKED", "OWN-LOW"]);
     const page = (await b.get("/products?status=low")).html;
     expect(codes(page)).toEqual(["DEF-LOW", "NEVER-STOCKED", "OWN-LOW"]);
+    // One at a time through the API's keyset cursor: the same three, none twice.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = (await api("GET", `/products?status=low&limit=1${cursor ? `&cursor=${cursor}` : ""}`)).json;
+      paged.push(...res.items.map((p: any) => p.masterCode));
+      cursor = res.nextCursor;
+    } while (cursor && paged.length < 10);
+    expect(paged).toEqual(["DEF-LOW", "NEVER-STOCKED", "OWN-LOW"]);
 
     // Another account's default changes nothing here.
     const other = await newShop();
