@@ -3,6 +3,8 @@
 // Re-running it finds the account by its owner e-mail and fills in only what is missing.
 
 export const DEMO_EMAIL = "demo@kura.example";
+// The owner has a name like the staff below, so the header and 操作ログ show who did what.
+export const DEMO_OWNER_NAME = "店主 蔵田";
 export const DEMO_PASSWORD = "kura-demo-2026";
 
 export const DEMO_PRODUCTS = [
@@ -48,7 +50,7 @@ export async function seedDemo(base, operatorToken) {
     const created = await api(base, operatorToken, "POST", "/operator/accounts", {
       name: "デモ商店 (Kura demo)",
       plan: { maxProducts: 1000, maxShops: 10 },
-      owner: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+      owner: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: DEMO_OWNER_NAME },
     });
     if (created.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(created.json)}`);
     account = created.json.account;

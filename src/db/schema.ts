@@ -127,6 +127,8 @@ export const products = sqliteTable(
     index("products_account_name_idx").on(t.accountId, t.name),
     // The 商品管理 grid sorted by name pages by (name, master code).
     index("products_account_name_code_idx").on(t.accountId, t.name, t.masterCode),
+    // The 在庫少 filter bounds its stock range by the account's highest 在庫少設定数 (max() on this).
+    index("products_low_threshold_idx").on(t.accountId, t.lowStockThreshold).where(sql`low_stock_threshold IS NOT NULL`),
   ],
 );
 
@@ -218,6 +220,23 @@ export const stock = sqliteTable(
     updatedAt: integer().notNull(),
   },
   (t) => [index("stock_account_on_hand_idx").on(t.accountId, t.onHand)],
+);
+
+// Two small listings the 商品管理 状態 filters start from instead of walking every product, kept by
+// SQLite triggers (migrations/NNNN_grid_search_and_triggers.sql), so no writer has to remember them:
+// products with no stock projection row yet (their on_hand counts as 0 for 在庫少), and products
+// with a managed listing not pushed since their stock last changed (未反映). No foreign key: a
+// trigger may run while a product's cascade delete is half done; a product delete clears its rows.
+export const gridUnstocked = sqliteTable(
+  "grid_unstocked",
+  { productId: integer().primaryKey(), accountId: integer().notNull() },
+  (t) => [index("grid_unstocked_account_idx").on(t.accountId, t.productId)],
+);
+
+export const gridUnsynced = sqliteTable(
+  "grid_unsynced",
+  { productId: integer().primaryKey(), accountId: integer().notNull() },
+  (t) => [index("grid_unsynced_account_idx").on(t.accountId, t.productId)],
 );
 
 export const salesLog = sqliteTable(

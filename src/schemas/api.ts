@@ -42,7 +42,8 @@ export const component = z.object({ masterCode, quantity: z.number().int().min(1
 export const createAccountBody = z.object({
   name: name(100),
   plan: z.object({ maxProducts: z.number().int().min(1).max(1_000_000), maxShops: z.number().int().min(0).max(100) }).optional(),
-  owner: z.object({ email: z.email().max(254), password: z.string().min(10).max(200) }),
+  // name: shown in the dashboard header, the スタッフ list and 操作ログ (optional: the e-mail stands in).
+  owner: z.object({ email: z.email().max(254), password: z.string().min(10).max(200), name: z.string().trim().max(100).optional() }),
 });
 
 export const createTokenBody = z.object({

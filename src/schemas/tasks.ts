@@ -23,7 +23,7 @@ export const shopTask = z.object({
  */
 export const housekeepingTask = z.object({
   kind: z.literal("housekeeping"),
-  job: z.enum(["connection-test", "invariant-check", "prune-logs"]),
+  job: z.enum(["connection-test", "invariant-check", "prune-logs", "prune-sessions"]),
   accountId: z.number().int().optional(),
   shopId: z.number().int().optional(),
   groupId: z.number().int().optional(),

@@ -3,6 +3,7 @@ import type { HousekeepingTask, Task } from "../schemas/tasks";
 import { getShop } from "../db/queries/shops";
 import { checkGroupInvariant } from "./invariant-check";
 import { pruneAccountLogs } from "./prune-logs";
+import { pruneSessions } from "./prune-sessions";
 import { shopSync } from "./shop-sync-client";
 
 // Housekeeping (ARCHITECTURE.md §4): the cron only enqueues it (housekeepingDue, one D1 statement
@@ -14,7 +15,8 @@ import { shopSync } from "./shop-sync-client";
 //     Like POST /shops/{id}/test it goes through the shop's ShopSync: a mall counts these calls
 //     against the shop's budget like any other, and they must not run beside a push or a pull.
 //   - invariant check: daily at 04:00 JST, one task per product group that has products.
-//   - log pruning: daily at 04:30 JST, one task per account.
+//   - log pruning: daily at 04:30 JST, one task per account; expired dashboard sessions and closed
+//     login-failure windows at the same minute, one deployment-wide task (prune-sessions.ts).
 
 const DAY = 86_400_000;
 const JST = 9 * 3600_000;
@@ -34,7 +36,7 @@ export async function housekeepingDue(env: Env, scheduledTime: number): Promise<
   const minute = jstMinuteOfDay(scheduledTime);
   const out: { task: Task; delaySeconds: number }[] = [];
   if (minute === INVARIANT_CHECK_AT) out.push(hk({ job: "invariant-check" }));
-  if (minute === PRUNE_LOGS_AT) out.push(hk({ job: "prune-logs" }));
+  if (minute === PRUNE_LOGS_AT) out.push(hk({ job: "prune-logs" }), hk({ job: "prune-sessions" }));
   // Every shop with credentials, whether or not 在庫連動 is on or the shop is 停止中: the test only
   // reads, and it is how the merchant learns that credentials are about to expire or work again.
   const { results } = await env.DB.prepare("SELECT id, account_id FROM shops WHERE credentials_enc IS NOT NULL AND id % ?1 = ?2")
@@ -85,6 +87,11 @@ export async function runHousekeeping(env: Env, t: HousekeepingTask): Promise<vo
       const { results } = await env.DB.prepare("SELECT id FROM accounts WHERE id > ?1 ORDER BY id LIMIT ?2").bind(t.after ?? 0, SWEEP_PAGE).all<{ id: number }>();
       const next = results.length === SWEEP_PAGE ? [{ kind: "housekeeping" as const, job: t.job, after: results[results.length - 1].id }] : [];
       return enqueue(env, [...results.map((a) => ({ kind: "housekeeping" as const, job: t.job, accountId: a.id })), ...next]);
+    }
+    case "prune-sessions": {
+      const res = await pruneSessions(env.DB);
+      if (!res.done) await enqueue(env, [{ kind: "housekeeping", job: t.job }]);
+      return;
     }
   }
   console.warn(JSON.stringify({ msg: "housekeeping task without its target ignored", task: t }));

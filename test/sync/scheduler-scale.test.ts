@@ -97,7 +97,7 @@ describe("the cron tick at scale", () => {
     expect(pushMsgs).toHaveLength(expectedPushes.length + 1 + tested.length);
   });
 
-  it("housekeeping comes at its own minutes: log pruning at 04:30 JST, nothing daily at other minutes", async () => {
+  it("housekeeping comes at its own minutes: log and session pruning at 04:30 JST, nothing daily at other minutes", async () => {
     const at = (h: number, m: number) => Date.UTC(2026, 4, 1, h - 9 + (h < 9 ? 24 : 0), m, 0);
     const jobsAt = async (scheduledTime: number) => {
       const pushes = vi.spyOn(env.PUSH_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
@@ -108,7 +108,7 @@ describe("the cron tick at scale", () => {
       pulls.mockRestore();
       return jobs.map((j) => j.job);
     };
-    expect(await jobsAt(at(4, 30))).toEqual(["prune-logs"]);
+    expect(await jobsAt(at(4, 30))).toEqual(["prune-logs", "prune-sessions"]);
     expect(await jobsAt(at(4, 0))).toEqual(["invariant-check"]);
     expect(await jobsAt(at(12, 0))).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { accounts, apiTokens, groups, settings, users } from "../schema";
 export interface NewAccount {
   name: string;
   plan: { maxProducts: number; maxShops: number };
-  owner: { email: string; password: string };
+  owner: { email: string; password: string; name?: string };
 }
 
 /** Creates an account with its settings, default group, owner and a first API token (returned once). */
@@ -24,6 +24,7 @@ export async function createAccount(db: Db, input: NewAccount) {
       email: input.owner.email.toLowerCase(),
       passwordHash: await hashPassword(input.owner.password),
       role: "owner",
+      name: input.owner.name ?? "",
     }),
     db.insert(apiTokens).values({ accountId: account.id, name: "初期トークン", tokenHash: await sha256Hex(token), scopes: ["read", "write"] }),
   ]);

@@ -1,7 +1,8 @@
-import { and, asc, desc, inArray, type SQL, sql } from "drizzle-orm";
+import { and, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { listings, products } from "../schema";
-import { type Product, type ProductQuery, productFilters } from "./products";
+import { idIn, productFilters, sparseCandidates } from "./product-filters";
+import type { Product, ProductQuery } from "./products";
 import type { Listing } from "./shops";
 
 // The 商品管理 grid's reads: one keyset page of products in the chosen order, and the listings of
@@ -22,16 +23,23 @@ export interface GridQuery extends Omit<ProductQuery, "after"> {
 }
 
 export async function gridProducts(db: Db, accountId: number, q: GridQuery): Promise<Product[]> {
-  const conds: SQL[] = productFilters(accountId, q);
+  // A selective search or 状態 filter: read its few candidates by id and sort them (see product-filters.ts).
+  const ids = await sparseCandidates(db, accountId, q);
+  if (ids?.length === 0) return [];
+  const pinned = ids !== null;
+  const conds: SQL[] = productFilters(accountId, q, pinned);
+  if (ids) conds.push(idIn(ids));
   const back = q.sort.startsWith("-");
   const byName = q.sort.endsWith("name");
+  const name = pinned ? sql`+${products.name}` : sql`${products.name}`;
+  const code = pinned ? sql`+${products.masterCode}` : sql`${products.masterCode}`;
   if (q.after) {
     // Row values: (name, code) is the page key when sorting by name, so equal names never skip a row.
-    if (byName) conds.push(back ? sql`(${products.name}, ${products.masterCode}) < (${q.after.name ?? ""}, ${q.after.code})` : sql`(${products.name}, ${products.masterCode}) > (${q.after.name ?? ""}, ${q.after.code})`);
-    else conds.push(back ? sql`${products.masterCode} < ${q.after.code}` : sql`${products.masterCode} > ${q.after.code}`);
+    if (byName) conds.push(back ? sql`(${name}, ${code}) < (${q.after.name ?? ""}, ${q.after.code})` : sql`(${name}, ${code}) > (${q.after.name ?? ""}, ${q.after.code})`);
+    else conds.push(back ? sql`${code} < ${q.after.code}` : sql`${code} > ${q.after.code}`);
   }
-  const dir = back ? desc : asc;
-  const order = byName ? [dir(products.name), dir(products.masterCode)] : [dir(products.masterCode)];
+  const dir = (x: SQL) => (back ? sql`${x} DESC` : sql`${x} ASC`);
+  const order = byName ? [dir(name), dir(code)] : [dir(code)];
   return db.select().from(products).where(and(...conds)).orderBy(...order).limit(q.limit).all();
 }
 

@@ -1,11 +1,13 @@
-import { and, asc, count, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { setBase } from "../../stock/figure";
 import { listings, products, setComponents } from "../schema";
+import { idIn, type ProductFilter, productFilters, sparseCandidates } from "./product-filters";
 import { projection, setComponentStock } from "./stock";
 
 export type Product = typeof products.$inferSelect;
-export type ProductStatus = "low" | "negative" | "unsynced" | "error";
+export type { ProductStatus } from "./product-filters";
+export { productFilters } from "./product-filters";
 
 // D1 allows 100 bound parameters per statement; IN lists are chunked below that.
 const IN_CHUNK = 90;
@@ -133,39 +135,20 @@ export async function projectedOnHand(db: Db, accountId: number, list: Product[]
   return out;
 }
 
-export interface ProductQuery {
-  query?: string;
-  groupId?: number;
-  status?: ProductStatus;
+export interface ProductQuery extends ProductFilter {
   after?: string; // keyset cursor: the last master code of the previous page
   limit: number;
 }
 
-/** The WHERE conditions of a product search (account, group, code/name, 状態), shared by the API list and the 商品管理 grid. */
-export function productFilters(accountId: number, q: Omit<ProductQuery, "after" | "limit">): SQL[] {
-  const conds: SQL[] = [eq(products.accountId, accountId)];
-  if (q.groupId !== undefined) conds.push(eq(products.groupId, q.groupId));
-  if (q.query) {
-    const esc = q.query.replace(/[\\%_]/g, (m) => `\\${m}`);
-    conds.push(or(sql`${products.masterCode} LIKE ${`${esc}%`} ESCAPE '\\'`, sql`${products.name} LIKE ${`%${esc}%`} ESCAPE '\\'`)!);
-  }
-  const onHand = sql`COALESCE((SELECT s.on_hand FROM stock s WHERE s.product_id = ${products.id}), 0)`;
-  if (q.status === "negative") conds.push(sql`${products.isSet} = 0 AND ${onHand} < 0`);
-  if (q.status === "low") conds.push(sql`${products.isSet} = 0 AND ${products.lowStockThreshold} IS NOT NULL AND ${onHand} <= ${products.lowStockThreshold}`);
-  if (q.status === "error") {
-    conds.push(sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1 AND l.last_result IS NOT NULL AND l.last_result NOT IN ('ok', 'recheck'))`);
-  }
-  if (q.status === "unsynced") {
-    conds.push(
-      sql`EXISTS (SELECT 1 FROM listings l WHERE l.product_id = ${products.id} AND l.managed = 1
-            AND (l.last_sent_at IS NULL OR l.last_sent_at < COALESCE((SELECT s.updated_at FROM stock s WHERE s.product_id = ${products.id}), 0)))`,
-    );
-  }
-  return conds;
-}
-
 /** One page of products ordered by master code (keyset pagination stays fast at 100,000 rows). */
 export async function listProducts(db: Db, accountId: number, q: ProductQuery): Promise<Product[]> {
+  const ids = await sparseCandidates(db, accountId, q);
+  if (ids?.length === 0) return [];
+  if (ids) {
+    const conds = [...productFilters(accountId, q, true), idIn(ids)];
+    if (q.after !== undefined) conds.push(sql`+${products.masterCode} > ${q.after}`);
+    return db.select().from(products).where(and(...conds)).orderBy(sql`+${products.masterCode}`).limit(q.limit).all();
+  }
   const conds = productFilters(accountId, q);
   if (q.after !== undefined) conds.push(gt(products.masterCode, q.after));
   return db.select().from(products).where(and(...conds)).orderBy(asc(products.masterCode)).limit(q.limit).all();
