@@ -249,6 +249,32 @@ describe("amazon fetchOrders (Orders API v0 getOrders + getOrderItems, the defau
     expect(state.calls.filter((c) => c.status !== 200)).toEqual([]);
   });
 
+  it("an order of more items than one getOrderItems page is read whole (items' NextToken)", async () => {
+    const { ctx, state, advance } = clocked();
+    const codes = Array.from({ length: 101 }, (_, i) => `M-${i}`);
+    state.setListings(codes.map((code) => ({ code, quantity: 5 })));
+    advance(MIN);
+    const o = state.createOrder(codes.map((code) => ({ code, quantity: 1 })));
+    const r = await v0(ctx, null);
+    expect(r.lines.map((l) => l.mallCode)).toEqual(codes);
+    expect(r.lines.every((l) => l.orderId === o.orderId && l.kind === "sale")).toBe(true);
+    expect(v0Calls(state)).toEqual(["getOrders", "getOrderItems", "getOrderItems"]);
+  });
+
+  it("a NextToken Amazon refuses restarts the same window instead of skipping it", async () => {
+    const { ctx, state, advance } = clocked();
+    advance(MIN);
+    const o = state.createOrder([{ code: "X", quantity: 1 }]);
+    const after = new Date(T0 - 14 * MIN).toISOString();
+    const stale = { v: 1, after, pass: { hw: new Date(T0).toISOString(), token: "not-a-token", queue: [] }, open: {} };
+    const r = await v0(ctx, stale);
+    expect(r).toMatchObject({ lines: [], more: true, cursor: { after } });
+    expect((r.cursor as { pass?: unknown }).pass).toBeUndefined();
+    expect(v0Calls(state)).toEqual(["getOrders 400"]);
+    const again = await v0(ctx, r.cursor);
+    expect(again.lines.map(key)).toEqual([`${o.orderId}/${o.lineIds[0]}/sale/1`]);
+  });
+
   it("a busy minute with more orders than getOrderItems' burst: what the budget allows now, the rest next pull, nothing skipped", async () => {
     const { ctx, state, advance } = clocked();
     const ids: string[] = [];
