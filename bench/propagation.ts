@@ -45,11 +45,12 @@ const A_TIMEOUT_MS = 60_000;
 type Kind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
 const KINDS: Kind[] = ["rakuten", "yahoo", "amazon", "shopify", "base"];
 const BUDGET: Record<Kind, number> = { rakuten: 1, yahoo: 1, amazon: 5, shopify: 2, base: 1 };
-const POLL_EVERY: Record<Kind, number> = { rakuten: 15, yahoo: 15, amazon: 180, shopify: 15, base: 15 };
+// Amazon: Orders v0 getOrders, one call a minute (src/malls/amazon/orders.ts ORDERS_API).
+const POLL_EVERY: Record<Kind, number> = { rakuten: 15, yahoo: 15, amazon: 60, shopify: 15, base: 15 };
 // (b): products per source mall, seconds between its orders, and how long one may take.
 const B_POOL: Record<Kind, number> = { rakuten: 3, yahoo: 3, amazon: 8, shopify: 3, base: 3 };
 const B_EVERY_MS: Record<Kind, number> = { rakuten: 20_000, yahoo: 20_000, amazon: 30_000, shopify: 20_000, base: 20_000 };
-const B_TIMEOUT_MS: Record<Kind, number> = { rakuten: 150_000, yahoo: 150_000, amazon: 420_000, shopify: 150_000, base: 150_000 };
+const B_TIMEOUT_MS: Record<Kind, number> = { rakuten: 150_000, yahoo: 150_000, amazon: 240_000, shopify: 150_000, base: 150_000 };
 const B_TARGET: Record<Kind, string> = { rakuten: "p99 < 30 s", yahoo: "p99 < 30 s", amazon: "p99 < 75 s", shopify: "p99 < 30 s", base: "p99 < 30 s" };
 
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);

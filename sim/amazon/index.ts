@@ -6,10 +6,11 @@ import { applyFault, relPath } from "./http";
 import { listingsRoutes } from "./listings";
 import { lwaRoutes } from "./lwa";
 import { ordersRoutes } from "./orders";
+import { ordersV0Routes } from "./orders-v0";
 import { AmazonSimState, DEMO, JP } from "./state";
 
 // Amazon Selling Partner API simulator (JP marketplace): LWA token endpoint, Listings Items,
-// Feeds (+ pre-signed document storage), Orders 2026-01-01, and the uniform /__sim control API.
+// Feeds (+ pre-signed document storage), Orders 2026-01-01 and v0, and the uniform /__sim control API.
 // Mount anywhere: the sim answers at the same paths as sellingpartnerapi-fe.amazon.com
 // (and api.amazon.com for /auth/o2/token) below its mount point.
 
@@ -46,6 +47,7 @@ export function createAmazonSim(opts: { now?: () => number } = {}) {
   app.route("/", listingsRoutes(state));
   app.route("/", feedsRoutes(state));
   app.route("/", ordersRoutes(state));
+  app.route("/", ordersV0Routes(state));
   app.route("/", controlRoutes(state));
   app.notFound((c) => c.json({ errors: [{ code: "NotFound", message: "Resource not found." }] }, 404));
   return { app, state };

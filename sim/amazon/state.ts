@@ -52,6 +52,8 @@ export const PLANS = {
   getListingsItem: [5, 10],
   searchListingsItems: [5, 5],
   searchOrders: [0.0056, 20],
+  getOrders: [0.0167, 20],
+  getOrderItems: [0.5, 30],
   createFeedDocument: [0.5, 15],
   createFeed: [0.0083, 15],
   getFeed: [2, 15],
@@ -97,6 +99,8 @@ export class AmazonSimState {
   requests: { op: string; body: unknown }[] = [];
   /** searchOrders response bodies, for spec checks. */
   orderResponses: unknown[] = [];
+  /** Orders v0 (getOrders, getOrderItems) response bodies, for spec checks. */
+  v0Responses: { op: "getOrders" | "getOrderItems"; body: unknown }[] = [];
   private buckets = new Map<SimOperation, BucketState>();
   private seq = 0;
 
@@ -222,6 +226,11 @@ export class AmazonSimState {
   recordOrderResponse(body: unknown) {
     this.orderResponses.push(body);
     if (this.orderResponses.length > 200) this.orderResponses.shift();
+  }
+
+  recordV0Response(op: "getOrders" | "getOrderItems", body: unknown) {
+    this.v0Responses.push({ op, body });
+    if (this.v0Responses.length > 200) this.v0Responses.shift();
   }
 
   logCall(method: string, path: string, status: number) {

@@ -25,7 +25,7 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   const shop = await getShop(db, t.accountId, t.shopId);
   const conf = await getSettings(db, t.accountId);
   if (!shop || shop.status === "stopped" || (conf && !conf.syncEnabled)) return;
-  // A mall polled less often than once a minute (Amazon) is skipped until its interval is up.
+  // A mall polled less often than once a minute (Amazon, were it on searchOrders) is skipped until its interval is up.
   const every = adapterFor(shop.kind).limits.pollEverySec * 1000;
   const tooSoon = shop.lastImportAt !== null && Date.now() - shop.lastImportAt < every - 5000;
   if (t.kind === "pull" && shop.importEnabled && !tooSoon) await syncPull(env, ref);

@@ -27,7 +27,7 @@ describe("amazon error classes", () => {
     const e = await mallError(() => amazonAdapter.pushStock(ctx, one));
     expect(e).toMatchObject({ errorClass: "rate", opts: { status: 429, code: "QuotaExceeded", retryAfterSec: 1 } });
     const e2 = await mallError(() => amazonAdapter.fetchOrders(ctx, null));
-    expect(e2.opts.retryAfterSec).toBe(179); // searchOrders: 0.0056 rps
+    expect(e2.opts.retryAfterSec).toBe(60); // getOrders (Orders v0): 0.0167 rps
   });
 
   it("transient: a 503 from the API is a transient error", async () => {

@@ -81,6 +81,8 @@ export const specs = () => {
     createFeed: definition(s.feeds, "CreateFeedSpecification"),
     feedDocument: new Validator(s.listingsFeedSchema, "7", false),
     searchOrdersResponse: definition(s.orders2026, "SearchOrdersResponse"),
+    getOrdersResponse: definition(s.ordersV0, "GetOrdersResponse"),
+    getOrderItemsResponse: definition(s.ordersV0, "GetOrderItemsResponse"),
   };
 };
 

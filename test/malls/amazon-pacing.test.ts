@@ -108,14 +108,14 @@ describe("amazon adapter pacing (patchListingsItem 5 rps / burst 5)", () => {
 
   it("a bucket further off than the longest wait fails as `rate` at once, without a request", async () => {
     const { ctx, state } = clocked();
-    // searchOrders: burst 20 (19 counted on), then one per ~179 s.
+    // getOrders (Orders v0): burst 20 (19 counted on), then one a minute.
     for (let i = 0; i < 19; i++) await amazonAdapter.fetchOrders(ctx, null);
     const before = state.calls.length;
     const e = await amazonAdapter.fetchOrders(ctx, null).then(
       () => null,
       (err: unknown) => err,
     );
-    expect(e).toMatchObject({ errorClass: "rate", opts: { code: "PACING", retryAfterSec: 179 } });
+    expect(e).toMatchObject({ errorClass: "rate", opts: { code: "PACING", retryAfterSec: 60 } });
     expect(state.calls.length).toBe(before);
     expect(state.calls.some((c) => c.status === 429)).toBe(false);
   });

@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { amazonAdapter } from "../../src/malls/amazon";
+import { AmazonSession } from "../../src/malls/amazon/client";
 import { buildFeedDocument } from "../../src/malls/amazon/feed";
+import { fetchOrdersBySearch } from "../../src/malls/amazon/orders";
 import { USAGE_PLANS } from "../../src/malls/amazon/pacing";
 import { demoCredentials } from "../../sim/amazon";
 import { PLANS as SIM_PLANS } from "../../sim/amazon/state";
@@ -18,6 +20,8 @@ describe("amazon against the SP-API models", () => {
     const doc = buildFeedDocument("S", [{ mallCode: "A", quantity: 1 }]);
     expect(v.feedDocument.validate({ ...doc, messages: [{ ...doc.messages[0], attributes: {} }] }).valid).toBe(false);
     expect(v.searchOrdersResponse.validate({ orders: [{ orderId: "1" }] }).valid).toBe(false);
+    expect(v.getOrdersResponse.validate({ payload: { Orders: [{ AmazonOrderId: "1" }] } }).valid).toBe(false);
+    expect(v.getOrderItemsResponse.validate({ payload: { AmazonOrderId: "1", OrderItems: [{ OrderItemId: "2" }] } }).valid).toBe(false);
   });
 
   it("the adapter's and the simulator's usage plans (rate, burst) are the models' own tables", () => {
@@ -55,11 +59,44 @@ describe("amazon against the SP-API models", () => {
     state.cancelOrder(some.orderId, { lineId: some.lineIds[0] });
     state.cancelOrder(state.createOrder([{ code: "O2", quantity: 1 }]).orderId);
     t += 60_000;
-    let r = await amazonAdapter.fetchOrders(ctx, null);
-    while (r.more) r = await amazonAdapter.fetchOrders(ctx, r.cursor);
+    let r = await fetchOrdersBySearch(new AmazonSession(ctx), null);
+    while (r.more) r = await fetchOrdersBySearch(new AmazonSession(ctx), r.cursor);
     const v = specs().searchOrdersResponse;
     expect(state.orderResponses).toHaveLength(2);
     state.orderResponses.forEach((body, i) => expectValid(v, body, `searchOrders page ${i + 1}`));
+  });
+
+  it("the simulator's getOrders / getOrderItems answers (and their errors) validate against Orders v0", async () => {
+    let t = Date.parse("2026-08-01T00:00:00Z");
+    const { ctx, state, outer } = setup({ now: () => t });
+    state.setListings([{ code: "O1", quantity: 500 }, { code: "O2", quantity: 500 }]);
+    for (let i = 0; i < 120; i++) state.createOrder([{ code: "O1", quantity: 1 }, { code: "O2", quantity: 2 }]);
+    const some = state.createOrder([{ code: "O1", quantity: 1 }, { code: "O2", quantity: 1 }]);
+    state.cancelOrder(some.orderId, { lineId: some.lineIds[0] });
+    state.cancelOrder(state.createOrder([{ code: "O2", quantity: 1 }]).orderId);
+    t += 60_000;
+    let r = await amazonAdapter.fetchOrders(ctx, null);
+    for (let i = 0; i < 10 && (r.cursor as { pass?: unknown }).pass; i++) {
+      if (!r.more) t += 60_000;
+      r = await amazonAdapter.fetchOrders(ctx, r.cursor);
+    }
+    const v = specs();
+    const ops = state.v0Responses.map((x) => x.op);
+    expect(ops.filter((op) => op === "getOrders")).toHaveLength(2);
+    expect(ops.filter((op) => op === "getOrderItems")).toHaveLength(122);
+    state.v0Responses.forEach(({ op, body }, i) => expectValid(op === "getOrders" ? v.getOrdersResponse : v.getOrderItemsResponse, body, `${op} #${i + 1}`));
+    const headers = { "x-amz-access-token": ctx.credentials.accessToken! };
+    const missing = await outer.request("/amazon/orders/v0/orders/503-0000000-0000000/orderItems", { headers });
+    expect(missing.status).toBe(404);
+    // v0 wraps its ErrorList (an array) in the operation's response: { errors: [...] }.
+    const missingBody = (await missing.json()) as { errors: { code: string }[] };
+    expect(missingBody.errors[0].code).toBe("NotFound");
+    expectValid(v.getOrderItemsResponse, missingBody, "getOrderItems 404");
+    const bad = await outer.request("/amazon/orders/v0/orders?MarketplaceIds=A1VC38T7YXB528", { headers });
+    expect(bad.status).toBe(400);
+    const badBody = (await bad.json()) as { errors: { code: string }[] };
+    expect(badBody.errors[0].code).toBe("InvalidInput");
+    expectValid(v.getOrdersResponse, badBody, "getOrders 400");
   });
 
   it("the simulator's listings answers validate against Item, ListingsItemSubmissionResponse and ErrorList", async () => {

@@ -221,8 +221,8 @@ describe("the sync engine end to end (issue 7)", () => {
     await cron.tick(shop.base);
 
     // Later cancels, once the mall's orders were taken in: a whole order, and one unit where the
-    // mall cancels per unit. Rakuten's wait for its recovery; Amazon's polls are 3 minutes apart,
-    // so its next pull is asked for here (a pull, not a push).
+    // mall cancels per unit. Rakuten's wait for its recovery; Amazon's next pull (a minute away)
+    // is asked for here (a pull, not a push).
     await Promise.all(
       byMall.map(async (mall) => {
         const kind = mall[0].kind as SimKind;
@@ -287,7 +287,10 @@ describe("the sync engine end to end (issue 7)", () => {
     ).bind(c.accountId).all();
     expect(twice.results).toEqual([]);
     const applied = await env.DB.prepare("SELECT COUNT(*) AS n FROM sales_log WHERE account_id = ? AND result = 'applied' AND kind = 'sale'").bind(c.accountId).first<{ n: number }>();
-    expect(applied!.n).toBe(orders.reduce((n, o) => n + o.lines.filter((l) => l.i !== null).length, 0));
+    // Except Amazon's orders cancelled before Kura first looked: Orders v0 (getOrderItems) shows a
+    // cancelled item with QuantityOrdered 0, so they come in as nothing at all (stock nets out the same).
+    const cancelledUnseen = new Set(byMall.flatMap((mall) => (mall[0].kind === "amazon" ? [mall[1], mall[5]] : [])));
+    expect(applied!.n).toBe(orders.filter((o) => !cancelledUnseen.has(o)).reduce((n, o) => n + o.lines.filter((l) => l.i !== null).length, 0));
 
     // Unknown codes: listed once per line as 未登録コード, and they moved nothing.
     const unmatched = (await c.get("/sales/unmatched?limit=200")).json.items as { shopId: number | null; code: string; kind: string }[];

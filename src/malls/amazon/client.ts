@@ -194,6 +194,11 @@ export class AmazonSession {
     return this.pacer.wait(op, this.now()) <= MAX_PACE_WAIT_MS;
   }
 
+  /** True when the operation's bucket holds a token right now (no wait at all). */
+  hasTokenNow(op: Operation): boolean {
+    return this.pacer.wait(op, this.now()) === 0;
+  }
+
   /**
    * Waits for the operation's next slot in its token bucket (rate, burst). A slot further off
    * than MAX_PACE_WAIT_MS is not reserved: the call fails as `rate` with that wait as its hint.

@@ -13,7 +13,8 @@ import { AMAZON_BASE_URL, AmazonSession, firstError } from "./client";
 import { type AmazonCredentials, amazonCredentialsSchema } from "./credentials";
 import { pushViaFeeds } from "./feed";
 import { pushOne, readOne, sellerListingsPath } from "./listings";
-import { fetchOrderPage } from "./orders";
+import { fetchOrdersBySearch, ORDERS_API } from "./orders";
+import { fetchOrdersByGetOrders } from "./orders-v0";
 
 export { type AmazonCredentials, amazonCredentialsSchema, JP_MARKETPLACE_ID } from "./credentials";
 
@@ -23,15 +24,19 @@ export { type AmazonCredentials, amazonCredentialsSchema, JP_MARKETPLACE_ID } fr
  */
 export const PATCH_MAX_ITEMS = 20;
 
+/** Seconds between order polls, per order API: its usage plan's rate. */
+export const ORDERS_POLL_SEC = { v0: 60, "2026-01-01": 180 } as const;
+const ORDERS_FETCH = { v0: fetchOrdersByGetOrders, "2026-01-01": fetchOrdersBySearch } as const;
+
 export const amazonAdapter: MallAdapter<AmazonCredentials> = {
   kind: "amazon",
   label: "Amazon",
   credentialsSchema: amazonCredentialsSchema,
   defaultBaseUrl: AMAZON_BASE_URL,
   // pushBatch = the feed's message cap; requestsPerSecond = patchListingsItem's usage plan.
-  // Orders come from searchOrders (2026-01-01), whose usage plan is one call per ~179 s (burst
-  // 20): polled every 3 minutes. (v0 getOrders would allow one a minute but is deprecated.)
-  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: 180 },
+  // pollEverySec = the order API's usage plan (ORDERS_API, orders.ts): v0 getOrders allows one
+  // call a minute, searchOrders (2026-01-01) one per ~179 s.
+  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: ORDERS_POLL_SEC[ORDERS_API] },
   defaultMallCode: (masterCode) => masterCode,
 
   async testConnection(ctx): Promise<ConnectionTestResult> {
@@ -56,7 +61,7 @@ export const amazonAdapter: MallAdapter<AmazonCredentials> = {
     }
   },
 
-  fetchOrders: (ctx, cursor) => fetchOrderPage(new AmazonSession(ctx), cursor),
+  fetchOrders: (ctx, cursor) => ORDERS_FETCH[ORDERS_API](new AmazonSession(ctx), cursor),
 
   async pushStock(ctx, items: PushItem[]): Promise<PushResult[]> {
     const s = new AmazonSession(ctx);

@@ -18,7 +18,8 @@ export const USAGE_PLANS = {
   patchListingsItem: { rate: 5, burst: 5 },
   getListingsItem: { rate: 5, burst: 10 },
   searchListingsItems: { rate: 5, burst: 5 },
-  // Orders 2026-01-01 (what Kura calls) and v0 (deprecated; kept for a fallback)
+  // Orders v0 (what Kura calls: one getOrders a minute) and 2026-01-01 (searchOrders, its
+  // successor, one call per ~179 s: the alternative once v0 is retired; ORDERS_API in orders.ts)
   searchOrders: { rate: 0.0056, burst: 20 },
   getOrders: { rate: 0.0167, burst: 20 },
   getOrder: { rate: 0.5, burst: 30 },

@@ -149,3 +149,51 @@ export const searchOrdersResponseSchema = z.object({
 
 export type SearchOrdersResponse = z.infer<typeof searchOrdersResponseSchema>;
 export type AmazonOrder = SearchOrdersResponse["orders"][number];
+
+/** Orders API v0 OrderStatus (ordersV0.json, Order.OrderStatus). */
+export const V0_ORDER_STATUSES = [
+  "PendingAvailability",
+  "Pending",
+  "Unshipped",
+  "PartiallyShipped",
+  "Shipped",
+  "Canceled",
+  "Unfulfillable",
+  "InvoiceUnconfirmed",
+] as const;
+export type V0OrderStatus = (typeof V0_ORDER_STATUSES)[number];
+
+/** Orders v0 getOrders → GetOrdersResponse (payload: OrdersList). */
+export const getOrdersResponseSchema = z.object({
+  payload: z.object({
+    Orders: z.array(
+      z.object({
+        AmazonOrderId: z.string(),
+        PurchaseDate: z.string(),
+        LastUpdateDate: z.string(),
+        OrderStatus: z.enum(V0_ORDER_STATUSES),
+        FulfillmentChannel: z.string().optional(),
+      }),
+    ),
+    NextToken: z.string().optional(),
+    LastUpdatedBefore: z.string().optional(),
+  }),
+});
+
+/** Orders v0 getOrderItems → GetOrderItemsResponse (payload: OrderItemsList). */
+export const getOrderItemsResponseSchema = z.object({
+  payload: z.object({
+    AmazonOrderId: z.string(),
+    OrderItems: z.array(
+      z.object({
+        OrderItemId: z.string(),
+        SellerSKU: z.string().optional(),
+        QuantityOrdered: z.number().int().min(0),
+        QuantityShipped: z.number().int().min(0).optional(),
+        BuyerRequestedCancel: z.object({ IsBuyerRequestedCancel: z.string().optional() }).optional(),
+      }),
+    ),
+    NextToken: z.string().optional(),
+  }),
+});
+export type V0OrderItem = z.infer<typeof getOrderItemsResponseSchema>["payload"]["OrderItems"][number];
