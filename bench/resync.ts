@@ -1,10 +1,10 @@
 // 一括反映 benchmark. Run against `npm start` (Kura on http://127.0.0.1:8787):
 //   npm run bench:resync            (or: npx tsx bench/resync.ts [products])
-// It starts its own mall simulators with the documented rate limits on: one process for Rakuten,
-// Yahoo and Shopify (BENCH_SIM_PORT, default 8791) and one for BASE alone (BENCH_BASE_SIM_PORT,
-// default 8792), so that BASE's one-request-a-second arrivals are stamped by a process that is not
-// busy parsing another mall's 1,000-row calls. Their traffic recorders see this account's shops
-// alone. It creates its own account with five shops (one per mall, モール更新 off while the
+// It starts its own mall simulators with the documented rate limits on, one process per mall
+// (ports BENCH_SIM_PORT and up, default 8791–8794), so that each mall's arrivals are stamped by a
+// process that is not busy answering another mall's 1,000-row calls or SKU searches (in one shared
+// process, requests queued behind those were stamped late and the next ones looked early). Their
+// traffic recorders see this account's shops alone. It creates its own account with five shops (one per mall, モール更新 off while the
 // catalogue is loaded), N products (default 20,000) whose codes every simulated mall lists at 0,
 // turns the shops on and starts POST /api/v1/resync twice:
 //   1. the first sync: every code is new to Kura, so Rakuten and Yahoo read each first push back
@@ -17,7 +17,7 @@
 // for 20,000) and spends the same one request a second on its order pulls: it is measured over
 // BENCH_BASE_SECONDS (default 180), then the job is cancelled, and its share is the budget used
 // (pushes + pulls) — every request it may make, made.
-// Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_SIM_PORT, BENCH_BASE_SIM_PORT,
+// Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_SIM_PORT (the first of four),
 // BENCH_BASE_SECONDS, BENCH_FIRST_SYNC_CAP (seconds, default 900), BENCH_KEEP=1 (keep the shops).
 import { spawn, type ChildProcess } from "node:child_process";
 import { json, operatorToken, request } from "./http";
@@ -25,9 +25,6 @@ import { fileURLToPath } from "node:url";
 
 const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
 const SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 8791);
-const BASE_SIM_PORT = Number(process.env.BENCH_BASE_SIM_PORT ?? 8792);
-const SIM = new URL(`http://127.0.0.1:${SIM_PORT}`);
-const BASE_SIM = new URL(`http://127.0.0.1:${BASE_SIM_PORT}`);
 // Amazon signs in at the LWA endpoint Kura is configured with (AMAZON_LWA_URL: `npm start`'s
 // simulator), and that simulator's access tokens are only good there: the Amazon shop runs on it,
 // beside the demo's Amazon shop (whose few requests its traffic figures then include).
@@ -59,7 +56,10 @@ const BUDGET: Record<Kind, { itemsPerSecond: number; requestsPerSecond: number; 
 const SHOPIFY_FIRST_SYNC_ITEMS_PER_SECOND = 100 / ((2 + 50 * 2) / 50 + 10 / 250);
 
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body, 60_000);
-const simOf = (k: Kind) => (k === "amazon" ? MAIN_SIM : k === "base" ? BASE_SIM : SIM);
+/** The bench's own simulator process of each mall (Amazon: `npm start`'s, see above). */
+const OWN_SIMS: Kind[] = ["rakuten", "base", "yahoo", "shopify"];
+const ownSim = new Map(OWN_SIMS.map((k, i) => [k, new URL(`http://127.0.0.1:${SIM_PORT + i}`)]));
+const simOf = (k: Kind) => ownSim.get(k) ?? MAIN_SIM;
 const simK = (k: Kind, method: string, path: string, body?: unknown) => json(simOf(k), method, path, {}, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => (ms / 1000).toFixed(1);
@@ -67,7 +67,8 @@ const secs = (ms: number) => (ms / 1000).toFixed(1);
 // ---- the bench's own simulators -----------------------------------------------------------------
 const root = fileURLToPath(new URL("..", import.meta.url));
 const simProcs: ChildProcess[] = [];
-for (const [port, url] of [[SIM_PORT, SIM], [BASE_SIM_PORT, BASE_SIM]] as const) {
+for (const url of ownSim.values()) {
+  const port = Number(url.port);
   const proc = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "sim/server.ts"], {
     cwd: root,
     env: { ...process.env, SIM_PORT: String(port) },
