@@ -51,6 +51,11 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/tokens", right: "settings" },
   { method: "POST", path: "/tokens", right: "settings" },
   { method: "POST", path: "/tokens/:id/revoke", right: "settings" },
+  // --- logs and attention lists: reading a log is `read`, taking it away as a file is `catalog`
+  // (SPEC §8: staff have the logs); fixing what a list shows is `catalog` like the grid.
+  { method: "GET", path: "/logs/sales.csv", right: "catalog" },
+  { method: "GET", path: "/logs/mall-updates.csv", right: "catalog" },
+  { method: "GET", path: "/logs/operations.csv", right: "catalog" },
 ];
 
 function matches(pattern: string, path: string): boolean {

@@ -15,6 +15,6 @@ homePage.get("/", async (c) => {
 });
 
 // Screens whose pages come next; the menu already leads to them.
-for (const [path, key] of [["/shops", "nav.shops"], ["/settings", "nav.settings"], ["/logs", "nav.logs"]] as const) {
+for (const [path, key] of [["/shops", "nav.shops"], ["/settings", "nav.settings"]] as const) {
   homePage.get(path, (c) => c.html(<SoonPage frame={frame(c)} title={c.get("t")(key)} />));
 }

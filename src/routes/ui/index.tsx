@@ -5,6 +5,7 @@ import type { UiEnv } from "../../lib/session";
 import { MessagePage } from "../../views/auth-pages";
 import { authPages } from "./auth";
 import { homePage } from "./home";
+import { logsPages } from "./logs";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { productsPage } from "./products";
 import { staffPages } from "./staff";
@@ -27,6 +28,7 @@ dashboard.route("/", productsPage);
 dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
+dashboard.route("/", logsPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {
