@@ -56,6 +56,10 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/logs/sales.csv", right: "catalog" },
   { method: "GET", path: "/logs/mall-updates.csv", right: "catalog" },
   { method: "GET", path: "/logs/operations.csv", right: "catalog" },
+  { method: "POST", path: "/attention/unreflected", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/:id/map", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/:id/apply", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/apply-all", right: "catalog" },
 ];
 
 function matches(pattern: string, path: string): boolean {

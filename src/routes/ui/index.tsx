@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../lib/errors";
 import type { UiEnv } from "../../lib/session";
 import { MessagePage } from "../../views/auth-pages";
+import { attentionPages } from "./attention";
 import { authPages } from "./auth";
 import { homePage } from "./home";
 import { logsPages } from "./logs";
@@ -29,6 +30,7 @@ dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
 dashboard.route("/", logsPages);
+dashboard.route("/", attentionPages);
 
 // The dashboard's side of the error funnel: the same AppError, as a page in the user's language.
 dashboard.onError((err, c) => {
