@@ -65,7 +65,6 @@ const ja = {
   "home.welcome": "{name} さん、こんにちは。",
   "home.products": "登録商品数",
   "home.shops": "接続店舗数",
-  "home.soon": "本日の要対応（停止中の店舗、エラー、マイナス在庫、未登録コード）と同期遅延のグラフはここに表示されます。",
   "home.openProducts": "商品管理を開く",
 
   "soon.title": "準備中",
@@ -332,7 +331,6 @@ const en: Record<MessageKey, string> = {
   "home.welcome": "Hello, {name}.",
   "home.products": "Products",
   "home.shops": "Shops",
-  "home.soon": "What needs attention today (stopped shops, errors, negative stock, unknown codes) and a sync lag chart will appear here.",
   "home.openProducts": "Open products",
 
   "soon.title": "Coming soon",
