@@ -243,13 +243,13 @@ export function UnmatchedPage(props: {
             <table class="grid">
               <thead>
                 <tr>
-                  <th scope="col">{t("logs.col.at")}</th>
-                  <th scope="col">{t("logs.col.shop")}</th>
-                  <th scope="col">{t("logs.col.order")}</th>
                   <th scope="col">{t("attention.col.code")}</th>
                   <th scope="col" class="num">{t("logs.col.qty")}</th>
-                  <th scope="col">{t("logs.col.kind")}</th>
                   {props.editable ? <th scope="col">{t("attention.col.fix")}</th> : null}
+                  <th scope="col">{t("logs.col.shop")}</th>
+                  <th scope="col">{t("logs.col.order")}</th>
+                  <th scope="col">{t("logs.col.kind")}</th>
+                  <th scope="col">{t("logs.col.at")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -258,16 +258,10 @@ export function UnmatchedPage(props: {
                   const fieldId = `map-${r.id}-code`;
                   return (
                     <tr class={err ? "staged" : undefined}>
-                      <td>{jstTime(r.at)}</td>
-                      <td>{r.shop}</td>
-                      <td>
-                        {r.orderId} / {r.lineId}
-                      </td>
                       <th scope="row">
                         <code>{r.code}</code>
                       </th>
                       <td class="num">{fmt(r.quantity)}</td>
-                      <td>{t(kindKey[r.kind])}</td>
                       {props.editable ? (
                         <td class="fix">
                           {r.mappable && props.canMap ? (
@@ -300,6 +294,12 @@ export function UnmatchedPage(props: {
                           </button>
                         </td>
                       ) : null}
+                      <td>{r.shop}</td>
+                      <td>
+                        {r.orderId} / {r.lineId}
+                      </td>
+                      <td>{t(kindKey[r.kind])}</td>
+                      <td>{jstTime(r.at)}</td>
                     </tr>
                   );
                 })}
