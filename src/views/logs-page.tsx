@@ -123,7 +123,7 @@ export function LogsPage(props: LogsProps) {
               {props.rows.map((r) => (
                 <tr>
                   {r.cells.map((cell) => (
-                    <td class={[cell.num ? "num" : "", cell.bad ? "negative" : ""].filter(Boolean).join(" ") || undefined}>{cell.text}</td>
+                    <td class={[cell.num ? "num" : "", cell.bad ? "negative" : "", cell.wrap ? "wrap" : ""].filter(Boolean).join(" ") || undefined}>{cell.text}</td>
                   ))}
                 </tr>
               ))}

@@ -19,6 +19,8 @@ export interface LogCell {
   text: string;
   num?: boolean;
   bad?: boolean;
+  /** Long text (JSON, error text) that wraps instead of widening the table. */
+  wrap?: boolean;
 }
 export interface LogRow {
   id: number;
@@ -151,7 +153,7 @@ export const LOG_TABLES: Record<LogKind, LogTable> = {
           txt(r.masterCode),
           txt(r.mallCode),
           n(r.figure),
-          r.result === "ok" ? txt(t("logs.result.ok")) : { text: r.result, bad: true },
+          r.result === "ok" ? txt(t("logs.result.ok")) : { text: r.result, bad: true, wrap: true },
           n(r.attempt),
           txt(r.confirmedAt === null ? "" : jstTime(r.confirmedAt)),
         ],
@@ -167,7 +169,7 @@ export const LOG_TABLES: Record<LogKind, LogTable> = {
       const rows = await listOperationLog(db, accountId, { from: q.from, to: q.to, masterCode: q.filters.code || undefined, beforeId: before, limit });
       return rows.map((r) => ({
         id: r.id,
-        cells: [txt(jstTime(r.at)), txt(actorName(r.actor, names, t)), txt(r.action), txt(r.target), txt(json(r.before)), txt(json(r.after))],
+        cells: [txt(jstTime(r.at)), txt(actorName(r.actor, names, t)), txt(r.action), txt(r.target), { text: json(r.before), wrap: true }, { text: json(r.after), wrap: true }],
       }));
     },
   },
