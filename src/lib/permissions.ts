@@ -72,6 +72,15 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/groups", right: "catalog" },
   { method: "POST", path: "/groups/:id", right: "catalog" },
   { method: "POST", path: "/groups/:id/move", right: "catalog" },
+  // --- logs and attention lists: reading a log is `read`, taking it away as a file is `catalog`
+  // (SPEC §8: staff have the logs); fixing what a list shows is `catalog` like the grid.
+  { method: "GET", path: "/logs/sales.csv", right: "catalog" },
+  { method: "GET", path: "/logs/mall-updates.csv", right: "catalog" },
+  { method: "GET", path: "/logs/operations.csv", right: "catalog" },
+  { method: "POST", path: "/attention/unreflected", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/:id/map", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/:id/apply", right: "catalog" },
+  { method: "POST", path: "/attention/unmatched/apply-all", right: "catalog" },
 ];
 
 function matches(pattern: string, path: string): boolean {

@@ -10,7 +10,7 @@ import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
 import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
-import { type DirtyRow, ShopSyncStore } from "./shop-sync-store";
+import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
 // One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
 // StockGroup is the only writer of stock (ARCHITECTURE.md §4). It keeps the shop's dirty set
@@ -255,6 +255,12 @@ export class ShopSync extends DurableObject<Env> {
       budget: { tokens: this.store.tokens("main", plan, now), ...plan },
       resync: resync && { jobId: resync.jobId, after: resync.after },
     };
+  }
+
+  /** Lag of the last 24 hours, hour by hour: the home page's chart. */
+  async lagHistory(ref: ShopRef): Promise<LagHour[]> {
+    this.remember(ref);
+    return this.store.lagByHour(Date.now());
   }
 
   /** Product ids waiting to be sent (未反映), for listing. */

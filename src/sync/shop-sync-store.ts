@@ -15,12 +15,28 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS dirty_due ON dirty (due_at)`,
   // One token bucket per lane: "main", and "orders" where the mall budgets its order API apart.
   `CREATE TABLE IF NOT EXISTS buckets (lane TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)`,
-  // change taken in → mall accepted, in ms, for the last hour.
+  // change taken in → mall accepted, in ms, for the last 24 hours (the home page's chart).
   `CREATE TABLE IF NOT EXISTS lag (at INTEGER NOT NULL, ms INTEGER NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS lag_at ON lag (at)`,
 ];
 
-const LAG_WINDOW_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
+/** The p50/p95 a shop shows are of the last hour. */
+const LAG_WINDOW_MS = HOUR_MS;
+/** Samples are kept a day, for the hourly chart. */
+const LAG_KEEP_MS = 24 * HOUR_MS;
+
+/** One hour of lag samples: the hour's start (epoch ms, whole hours), the count and the quantiles. */
+export interface LagHour {
+  hour: number;
+  samples: number;
+  p50: number;
+  p95: number;
+}
+
+function quantile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
 
 export interface DirtyRow {
   product_id: number;
@@ -140,12 +156,27 @@ export class ShopSyncStore {
 
   recordLag(samples: number[], now: number) {
     for (const ms of samples) this.sql.exec("INSERT INTO lag (at, ms) VALUES (?, ?)", now, Math.max(0, Math.round(ms)));
-    this.sql.exec("DELETE FROM lag WHERE at < ?", now - LAG_WINDOW_MS);
+    this.sql.exec("DELETE FROM lag WHERE at < ?", now - LAG_KEEP_MS);
+  }
+
+  /** The last 24 hours, hour by hour (only hours with samples), oldest first. */
+  lagByHour(now: number): LagHour[] {
+    const since = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
+    const rows = this.sql.exec<{ h: number; ms: number }>(`SELECT CAST(at / ${HOUR_MS} AS INTEGER) AS h, ms FROM lag WHERE at >= ? ORDER BY h, ms`, since).toArray();
+    const out: LagHour[] = [];
+    for (let i = 0; i < rows.length; ) {
+      let j = i;
+      while (j < rows.length && rows[j].h === rows[i].h) j++;
+      const ms = rows.slice(i, j).map((r) => r.ms);
+      out.push({ hour: rows[i].h * HOUR_MS, samples: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95) });
+      i = j;
+    }
+    return out;
   }
 
   lag(now: number): { samples: number; p50: number | null; p95: number | null } {
     const rows = this.sql.exec<{ ms: number }>("SELECT ms FROM lag WHERE at >= ? ORDER BY ms", now - LAG_WINDOW_MS).toArray().map((r) => r.ms);
-    const q = (p: number) => (rows.length ? rows[Math.min(rows.length - 1, Math.floor(p * rows.length))] : null);
+    const q = (p: number) => (rows.length ? quantile(rows, p) : null);
     return { samples: rows.length, p50: q(0.5), p95: q(0.95) };
   }
 }

@@ -10,8 +10,15 @@ export interface LogQuery {
   limit: number;
 }
 
-export async function listSalesLog(db: Db, accountId: number, q: LogQuery) {
+export interface SalesLogQuery extends LogQuery {
+  shopId?: number;
+  result?: (typeof salesLog.$inferSelect)["result"];
+}
+
+export async function listSalesLog(db: Db, accountId: number, q: SalesLogQuery) {
   const conds = [eq(salesLog.accountId, accountId)];
+  if (q.shopId !== undefined) conds.push(eq(salesLog.shopId, q.shopId));
+  if (q.result !== undefined) conds.push(eq(salesLog.result, q.result));
   if (q.from !== undefined) conds.push(gte(salesLog.at, q.from));
   if (q.to !== undefined) conds.push(lte(salesLog.at, q.to));
   if (q.masterCode) conds.push(eq(salesLog.masterCode, q.masterCode));

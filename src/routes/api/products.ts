@@ -1,12 +1,10 @@
 import type { Db } from "../../env";
-import { getAccount } from "../../db/queries/accounts";
-import { operationInsert } from "../../db/queries/logs";
 import { getProductByCode, listProducts } from "../../db/queries/products";
-import { getListing, listingByMallCode, upsertListing } from "../../db/queries/shops";
-import { conflict, forbidden, notFound } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { mallCodeOf } from "../../malls/registry";
 import { productsChanged } from "../../sync/changes";
+import { updateListing } from "../../sync/listing-update";
 import { createProduct, createProducts, deleteProduct, readProduct, resolveGroup, toProductOut, updateProduct } from "../../stock/catalog";
 import { stockGroup } from "../../stock/client";
 import { figuresFor } from "../../stock/figures";
@@ -94,35 +92,14 @@ productsApi.openapi(r.figuresRoute, async (c) => {
   return c.json({ masterCode: p.masterCode, shops: await figuresFor(c.env, c.get("db"), accountId, p) }, 200);
 });
 
-// 管理 対象/対象外, 別品番紐づけ and the 手動 figure of one product on one shop. Fields left out
-// keep their value: switching a listing to 対象外 must not drop its mapping.
+// 管理 対象/対象外, 別品番紐づけ and the 手動 figure of one product on one shop (src/sync/listing-update.ts).
 productsApi.openapi(r.listingRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const params = c.req.valid("param");
   const p = await owned(db, accountId, params.masterCode);
   const shop = await ownedShop(db, accountId, params.shopId);
-  const body = c.req.valid("json");
-  if (typeof body.mallCode === "string") {
-    const account = await getAccount(db, accountId);
-    if (!account?.allowCodeMapping) throw forbidden("別品番紐づけ is not part of this account's plan");
-    const taken = await listingByMallCode(db, accountId, shop.id, body.mallCode);
-    if (taken && taken.productId !== p.id) throw conflict(`mall code ${body.mallCode} is already mapped to another product on shop ${shop.id}`);
-  }
-  const before = await getListing(db, accountId, p.id, shop.id);
-  const row = await upsertListing(db, accountId, p.id, shop.id, {
-    managed: body.managed ?? before?.managed ?? true,
-    mallCode: body.mallCode !== undefined ? body.mallCode : (before?.mallCode ?? null),
-    manualFigure: body.manualFigure !== undefined ? body.manualFigure : (before?.manualFigure ?? null),
-  });
-  await operationInsert(db, accountId, {
-    actor,
-    action: "listing.update",
-    target: p.masterCode,
-    before: before ? { shopId: shop.id, managed: before.managed, mallCode: before.mallCode, manualFigure: before.manualFigure } : null,
-    after: { shopId: shop.id, ...body },
-  });
-  await productsChanged(c.env, db, accountId, [p.id], { shopIds: [shop.id] });
+  const row = await updateListing(c.env, db, accountId, actor, p, shop, c.req.valid("json"));
   return c.json(
     {
       masterCode: p.masterCode,
