@@ -289,6 +289,7 @@ export function UnmatchedPage(props: {
                           ) : (
                             <span class="muted small">{t(r.mappable ? "attention.unmatched.planNoMapping" : "attention.unmatched.registerHint", { code: r.code })}</span>
                           )}{" "}
+                          <a href={`/products/new?code=${encodeURIComponent(r.code)}`}>{t("attention.unmatched.register")}</a>{" "}
                           <button type="submit" form={`apply-${r.id}`} aria-label={t("attention.unmatched.applyOneLabel", { code: r.code })}>
                             {t("attention.unmatched.applyOne")}
                           </button>

@@ -148,6 +148,9 @@ describe("未登録コード", () => {
     const page = (await staff.get("/attention/unmatched")).html;
     expect(page).toContain("MALL-TEA");
     expect(page).toContain(`action="/attention/unmatched/${id}/map"`);
+    // Or register a product under the unknown code: the form comes with the code filled in.
+    expect(page).toContain(`href="/products/new?code=MALL-TEA"`);
+    expect((await staff.get("/products/new?code=MALL-TEA")).html).toMatch(/name="masterCode"[^>]*value="MALL-TEA"|value="MALL-TEA"[^>]*name="masterCode"/);
 
     const res = await staff.post(`/attention/unmatched/${id}/map`, { masterCode: "TEA-1" });
     expect([res.status, res.location]).toEqual([303, "/attention/unmatched?applied=1&still=0"]);

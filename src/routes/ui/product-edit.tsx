@@ -130,8 +130,10 @@ async function drawProduct(c: Context<UiEnv>, p: Product, extra: Partial<Product
 
 productEditor.get("/products/new", async (c) => {
   const props = await pageProps(c, undefined);
+  // 未登録コード: "register a product with this code" arrives with the code filled in.
+  const code = (c.req.query("code") ?? "").trim().slice(0, 64);
   const form: ProductForm = {
-    masterCode: "", name: "", groupId: String(props.defaultGroupId ?? ""), reserved: "", lowStockThreshold: "", syncMode: "auto", onHand: "",
+    masterCode: code, name: "", groupId: String(props.defaultGroupId ?? ""), reserved: "", lowStockThreshold: "", syncMode: "auto", onHand: "",
     components: padRows([]), shops: props.shops.map((s) => ({ shopId: s.id, managed: true, mallCode: "", manual: "" })),
   };
   return c.html(<ProductPage {...props} form={form} errors={{}} />);
