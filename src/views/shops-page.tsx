@@ -79,7 +79,7 @@ function KindPicker(props: { frame: Frame; kinds: readonly MallKind[] }) {
 export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds: readonly MallKind[]; canEdit: boolean; deleted?: string }) {
   const { t, lang } = props.frame;
   return (
-    <Layout frame={props.frame} title={t("shops.title")}>
+    <Layout frame={props.frame} title={t("shops.title")} wide>
       <h1>{t("shops.title")}</h1>
       {props.deleted ? <Flash kind="ok">{t("shops.deleted", { name: props.deleted })}</Flash> : null}
       {props.shops === null ? null : (
