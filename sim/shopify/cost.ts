@@ -57,3 +57,28 @@ export function requestedCost(op: OperationDefinitionNode, frags: Map<string, Fr
   if (op.operation === "mutation") return op.selectionSet.selections.length * MUTATION_COST;
   return Math.max(1, selectionCost(op.selectionSet, frags, vars));
 }
+
+/**
+ * What a query's answer cost: as `requestedCost` counts it, but with the nodes a connection
+ * returned instead of its `first`. Shopify takes the requested cost up front and refunds the
+ * difference once the query has run, so a poll that finds nothing costs a few points, not the
+ * hundreds its page size could have cost. Never more than requested.
+ */
+export function actualCost(op: OperationDefinitionNode, requested: number, data: unknown): number {
+  if (op.operation === "mutation") return requested;
+  return Math.max(1, Math.min(requested, valueCost(data, true)));
+}
+
+function valueCost(v: unknown, root = false): number {
+  if (Array.isArray(v)) return v.reduce((sum: number, x) => sum + valueCost(x), 0);
+  if (v === null || typeof v !== "object") return 0;
+  const o = v as Record<string, unknown>;
+  let inner = 0;
+  for (const [k, x] of Object.entries(o)) {
+    if (k === "pageInfo") continue;
+    if (k === "edges" && Array.isArray(x)) inner += x.reduce((sum: number, e) => sum + valueCost((e as { node?: unknown })?.node), 0);
+    else inner += valueCost(x);
+  }
+  if (root) return inner;
+  return ("nodes" in o || "edges" in o ? 2 : 1) + inner;
+}

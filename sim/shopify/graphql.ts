@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { GraphQLError, Kind, execute, parse, validate, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
-import { MAX_QUERY_COST, requestedCost } from "./cost";
+import { MAX_QUERY_COST, actualCost, requestedCost } from "./cost";
 import { rootValue } from "./resolvers";
 import { simSchema } from "./schema";
 import type { ShopifySimState } from "./state";
@@ -92,7 +92,10 @@ export function graphqlRoutes(state: ShopifySimState): Hono {
     const result = await execute({ schema: simSchema, document, rootValue: rootValue(ctx), contextValue: ctx, variableValues: variables, operationName });
     const out: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) out.errors = result.errors.map(gqlError);
-    out.extensions = { cost: costExt(state, cost, cost) };
+    // Shopify refunds what the query did not use (a page that came back short).
+    const actual = actualCost(op, cost, result.data);
+    state.refund(cost - actual);
+    out.extensions = { cost: costExt(state, cost, actual) };
     if (lose) return done(c.text("Gateway Timeout", 504));
     return done(c.json(out));
   });

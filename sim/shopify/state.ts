@@ -244,6 +244,13 @@ export class ShopifySimState {
     return true;
   }
 
+  /** Gives back the part of a query's requested cost it did not use. */
+  refund(points: number): void {
+    if (points <= 0) return;
+    this.refill();
+    this.bucket.available = Math.min(PLANS[this.plan].maximumAvailable, this.bucket.available + points);
+  }
+
   refill(): void {
     const now = this.now();
     const p = PLANS[this.plan];

@@ -155,4 +155,17 @@ describe("simulator GraphQL endpoint", () => {
     const big = await gql(s, "{ orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }");
     expect(big.json.errors[0].extensions.code).toBe("MAX_COST_EXCEEDED");
   });
+
+  it("takes a query's requested cost up front and refunds what a short page did not use, as Shopify does", async () => {
+    const s = setupShopify();
+    s.sim.state.setListings([{ code: "ONLY-ONE", quantity: 1 }]);
+    s.sim.state.bucket.available = 2000;
+    const r = await gql(s, 'query { productVariants(first: 100, query: "sku:ONLY-ONE") { nodes { id sku inventoryItem { id } } } }');
+    // Requested 2 + 100 × 2; one variant came back: 2 + 1 × 2.
+    expect(r.json.extensions.cost).toMatchObject({ requestedQueryCost: 202, actualQueryCost: 4 });
+    expect(r.json.extensions.cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(1996);
+    const none = await gql(s, '{ orders(first: 20, query: "updated_at:>2099-01-01") { nodes { id lineItems(first: 30) { nodes { id sku } } } } }');
+    expect(none.json.extensions.cost.requestedQueryCost).toBe(2 + 20 * (1 + 2 + 30));
+    expect(none.json.extensions.cost.actualQueryCost).toBe(2);
+  });
 });
