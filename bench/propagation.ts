@@ -11,11 +11,13 @@
 // Shops are watched through the simulator's control API (GET /<kind>/__sim/listings), which is not
 // mall traffic. Every loop is bounded in count and time. It never resets a simulator, so it can
 // run beside the demo (whose traffic to the same simulated malls it reports separately).
-// BASE: the simulated BASE rotates its one refresh token, which the demo's BASE shop already spent,
-// so a second BASE shop cannot sign in there (and must not try: spending the demo's token would
-// break the demo). The bench therefore runs its own simulator for BASE only (SIM_PORT
-// BENCH_BASE_SIM_PORT, default 8791, started and stopped by the bench), or uses BENCH_BASE_SIM_URL.
-// Its BASE traffic figures are then this account's alone.
+// Every mall but Amazon runs on the bench's own simulator processes, one per mall (ports
+// BENCH_SIM_PORT and up, default 8791–8794, started and stopped by the bench): a simulated mall
+// budgets the whole store, not one shop, so beside the demo's shop on the shared simulator the
+// bench's shop was refused (429) for the demo's requests and waited for the demo's pulls (Shopify's
+// cost bucket); and the simulated BASE rotates its one refresh token, which the demo's BASE shop
+// already spent. Their traffic figures are this account's alone. Amazon stays on `npm start`'s
+// simulator, whose LWA endpoint Kura is configured with.
 // Env: KURA_URL, SIM_URL, OPERATOR_TOKEN (else .dev.vars in the cwd), BENCH_INTERVAL_MS (time
 // between (a) samples, default 2200: BASE takes one request per changed listing at 1/s, and (b) and
 // its pulls need their share; at 1600 ms the three asked BASE for ~0.93 requests/s against the 0.95
@@ -30,8 +32,7 @@ import { fileURLToPath } from "node:url";
 
 const KURA = new URL(process.env.KURA_URL ?? "http://127.0.0.1:8787");
 const SIM = new URL(process.env.SIM_URL ?? "http://127.0.0.1:8790");
-const BASE_SIM_PORT = Number(process.env.BENCH_BASE_SIM_PORT ?? 8791);
-const BASE_SIM = new URL(process.env.BENCH_BASE_SIM_URL ?? `http://127.0.0.1:${BASE_SIM_PORT}`);
+const OWN_SIM_PORT = Number(process.env.BENCH_SIM_PORT ?? 8791);
 const SOLD_OUT_SAMPLES = Number(process.argv[2] ?? 200);
 const DECREMENT_SAMPLES = Number(process.argv[3] ?? 10);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 2200);
@@ -55,7 +56,10 @@ const B_TARGET: Record<Kind, string> = { rakuten: "p99 < 30 s", yahoo: "p99 < 30
 
 const kura = (token: string, method: string, path: string, body?: unknown) => json(KURA, method, `/api/v1${path}`, { authorization: `Bearer ${token}` }, body);
 /** The simulator a mall kind lives on (BASE: the bench's own, see the top). */
-const simOf = (k: Kind) => (k === "base" ? BASE_SIM : SIM);
+/** The bench's own simulator process of each mall but Amazon (see the top). */
+const OWN_SIMS: Kind[] = ["rakuten", "yahoo", "shopify", "base"];
+const ownSim = new Map(OWN_SIMS.map((k, i) => [k, new URL(`http://127.0.0.1:${OWN_SIM_PORT + i}`)]));
+const simOf = (k: Kind) => ownSim.get(k) ?? SIM;
 const sim = (k: Kind, method: string, path: string, body?: unknown) => json(simOf(k), method, path, {}, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
@@ -179,24 +183,26 @@ function track(cls: Cls, product: Product, expect: number, wait: Kind[], timeout
 // Setup
 
 const op = operatorToken();
-let baseSim: ChildProcess | undefined;
-if (!process.env.BENCH_BASE_SIM_URL) {
+const simProcs: ChildProcess[] = [];
+const stopSims = () => simProcs.forEach((p) => p.kill());
+process.on("exit", stopSims);
+for (const [k, url] of ownSim) {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  baseSim = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "sim/server.ts"], {
+  const proc = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, "sim/server.ts"], {
     cwd: root,
-    env: { ...process.env, SIM_PORT: String(BASE_SIM_PORT) },
+    env: { ...process.env, SIM_PORT: url.port },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  simProcs.push(proc);
   const up = now();
   for (;;) {
-    const ok = await request(BASE_SIM, "GET", "/", {}).then((r) => r.status === 200, () => false);
+    const ok = await request(url, "GET", "/", {}).then((r) => r.status === 200, () => false);
     if (ok) break;
-    if (now() - up > 30_000 || baseSim.exitCode !== null) throw new Error(`the bench's BASE simulator did not start on port ${BASE_SIM_PORT}`);
+    if (now() - up > 30_000 || proc.exitCode !== null) throw new Error(`the bench's ${k} simulator did not start on port ${url.port}`);
     await sleep(200);
   }
-  console.log(`own simulator for BASE on ${BASE_SIM.origin} (pid ${baseSim.pid})`);
-  process.on("exit", () => baseSim?.kill());
 }
+console.log(`own simulators: ${[...ownSim].map(([k, u]) => `${k} ${u.origin}`).join(", ")}`);
 console.log(`run ${run}: creating account, ${products.length} products, five shops`);
 const account = await kura(op, "POST", "/operator/accounts", {
   name: `bench-propagation-${run}`,
@@ -232,9 +238,9 @@ for (const k of KINDS) {
 }
 
 async function cleanup() {
-  baseSim?.kill();
-  if (KEEP) return;
+  if (KEEP) return stopSims();
   for (const id of shops.values()) await kura(token, "DELETE", `/shops/${id}`).catch((e) => console.error(`could not delete shop ${id}: ${(e as Error).message}`));
+  stopSims();
 }
 
 void pollLoop();
@@ -445,7 +451,7 @@ console.log(header);
 for (const k of KINDS) row(`from ${k} (polled every ${POLL_EVERY[k]} s)`, of(`b:${k}`), outs(`b:${k}`), B_TARGET[k], k === "amazon" ? 75_000 : 30_000);
 for (const k of KINDS) if (of(`b:${k}`).length) shopRow(`from ${k}`, of(`b:${k}`));
 
-console.log(`\nrequests at the simulator (mall traffic only; ALL shops on that simulated mall, incl. the demo's and other accounts'${baseSim ? "; BASE: the bench's own simulator, so this account alone" : ""})`);
+console.log(`\nrequests at the simulator (mall traffic only; Rakuten, Yahoo, Shopify, BASE: the bench's own simulators, so this account alone; Amazon: every shop on npm start's simulator, incl. the demo's)`);
 console.log(`${"mall".padEnd(8)} ${"budget/s".padStart(8)} ${"baseline/s".padStart(10)} ${"run req".padStart(8)} ${"run /s".padStart(7)} ${"≈ bench /s".padStart(10)} ${"max /s (10 s)".padStart(13)} ${"overBudget".padStart(10)} ${"maxInFlight".padStart(11)}`);
 const first = snapshots[0];
 for (const k of KINDS) {
