@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, type Client, drain, until } from "../helpers/api";
+import { type Client, clientFor, drain, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 import { type Browser, login, newShop, type Shop, snapshot } from "./helpers";
 
@@ -9,18 +9,7 @@ import { type Browser, login, newShop, type Shop, snapshot } from "./helpers";
 
 const sim = useMallSim();
 
-function clientOf(shop: Shop): Client {
-  const token = shop.apiToken;
-  return {
-    accountId: shop.accountId,
-    token,
-    get: (path: string) => call(token, "GET", path),
-    post: (path: string, body?: unknown) => call(token, "POST", path, body),
-    patch: (path: string, body?: unknown) => call(token, "PATCH", path, body),
-    put: (path: string, body?: unknown) => call(token, "PUT", path, body),
-    del: (path: string) => call(token, "DELETE", path),
-  };
-}
+const clientOf = (shop: Shop): Client => clientFor(shop.accountId, shop.apiToken);
 
 async function product(c: Client, masterCode: string, extra: Record<string, unknown> = {}) {
   const res = await c.post("/products", { masterCode, name: `商品 ${masterCode}`, ...extra });

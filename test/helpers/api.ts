@@ -30,9 +30,13 @@ export async function newAccount(plan?: { maxProducts: number; maxShops: number 
     owner: { email: `owner${seq}-${crypto.randomUUID().slice(0, 8)}@example.jp`, password: "correct horse battery" },
   });
   expect(res.status).toBe(201);
-  const token: string = res.json.apiToken;
-  const client = {
-    accountId: res.json.account.id as number,
+  return clientFor(res.json.account.id as number, res.json.apiToken as string);
+}
+
+/** The API as one account's token holder calls it. */
+export function clientFor(accountId: number, token: string) {
+  return {
+    accountId,
     token,
     get: (path: string) => call(token, "GET", path),
     post: (path: string, body?: unknown) => call(token, "POST", path, body),
@@ -40,7 +44,6 @@ export async function newAccount(plan?: { maxProducts: number; maxShops: number 
     put: (path: string, body?: unknown) => call(token, "PUT", path, body),
     del: (path: string) => call(token, "DELETE", path),
   };
-  return client;
 }
 export type Client = Awaited<ReturnType<typeof newAccount>>;
 
