@@ -143,7 +143,7 @@ export class ShopSync extends DurableObject<Env> {
       outcome(async () => {
         const shop = await this.shop(ref);
         if (!shop) return null;
-        const out = await pullShop(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
+        const out = await pullShop(this.env, createDb(this.env.DB), shop, { fetch: this.soldOutFirst(ref, shop, this.budgetedFetch(shop)) });
         if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
         await this.arm();
         return out;
@@ -418,6 +418,24 @@ export class ShopSync extends DurableObject<Env> {
 
   private async plan(ref: ShopRef) {
     return budgetPlan((await this.shop(ref))?.kind ?? "rakuten");
+  }
+
+  /**
+   * A pull's fetch: before each of its requests, a sold-out figure that became due is sent first.
+   * A pull on a mall whose orders come one request per order at 1/s (Yahoo's orderInfo, Amazon's
+   * getOrderItems) holds the conversation for seconds; a last unit sold meanwhile must not wait
+   * for it. Still one request at a time: the push runs between two of the pull's requests.
+   */
+  private soldOutFirst(ref: ShopRef, shop: Shop, send: typeof fetch): typeof fetch {
+    return (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const rows = this.store.due(SOLD_OUT_DUE, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
+      if (rows.length && shop.status !== "stopped" && shop.updateEnabled) {
+        const db = createDb(this.env.DB);
+        const settings = await getSettings(db, ref.accountId);
+        if (!settings || settings.syncEnabled) await this.sendDirty(ref, db, shop, rows, retryCapMs(settings?.reflectIntervalMin));
+      }
+      return send(input, init);
+    }) as typeof fetch;
   }
 
   /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget (its lane's). */

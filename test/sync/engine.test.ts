@@ -53,6 +53,33 @@ describe("the sync engine", () => {
     for (const code of codes.slice(0, 10)) await until(`${code} on BASE`, () => sim.shows("base", code), (q) => q === 19, 20_000);
   }, 120_000);
 
+  it("on Yahoo a sold-out figure goes between a long pull's order requests, not after the pull", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "yahoo");
+    const codes = Array.from({ length: 8 }, (_, i) => `YO-${i + 1}`);
+    await sim.control("yahoo", "POST", "/listings", { items: [...codes, "YO-LAST"].map((code) => ({ code, quantity: 0 })) });
+    await product(c, "YO-LAST", { onHand: 1 });
+    for (const code of codes) await product(c, code, { onHand: 30 });
+    await until("Yahoo in step", () => sim.shows("yahoo", "YO-LAST"), (q) => q === 1, 30_000);
+    for (const code of codes) await until(`${code} on Yahoo`, () => sim.shows("yahoo", code), (q) => q === 30, 30_000);
+
+    // Eight orders: the pull asks for each one's details, one request a second on the order API.
+    for (const code of codes) await sim.control("yahoo", "POST", "/orders", { lines: [{ code, quantity: 1 }] });
+    let pullEnded = 0;
+    const pull = runTask(env, { kind: "pull", accountId: c.accountId, shopId: shop.id }).then(() => (pullEnded = Date.now()));
+    await new Promise((r) => setTimeout(r, 1500));
+    // The last unit sells at the shop's till while the pull is under way.
+    await sale(c, "pos", "P-YO-LAST", [{ lineId: "1", code: "YO-LAST", quantity: 1 }]);
+    await until("Yahoo shows it sold out", () => sim.shows("yahoo", "YO-LAST"), (q) => q === 0, 20_000);
+    const soldOutSeen = Date.now();
+    expect(pullEnded === 0 || pullEnded > soldOutSeen).toBe(true);
+    await pull;
+    expect((await c.get("/products/YO-1")).json.onHand).toBe(29);
+    const traffic = (await sim.control("yahoo", "GET", "/traffic")) as { maxInFlight: number; overBudget: number };
+    expect(traffic.maxInFlight).toBe(1);
+    expect(traffic.overBudget).toBe(0);
+  }, 90_000);
+
   it("a sale on a mall under a 販売制限 cap is taken in by the pull and the mall is put back at the cap by itself", async () => {
     const c = await newAccount();
     const shop = await sim.shopOn(c, "yahoo", { salesLimit: 5 });
