@@ -115,11 +115,9 @@ async function applySets(env: Env, db: Db, imp: Import, pairs: Pair[]): Promise<
       errors.push(applyError(row, `セットを登録できませんでした: ${res.detail}`, `the set could not be registered: ${res.detail}`));
       continue;
     }
-    await db.batch([
-      db.run(sql`DELETE FROM set_components WHERE account_id = ${accountId} AND set_id = ${set.id}`),
-      db.run(sql`INSERT INTO set_components (account_id, set_id, component_id, quantity)
-                 SELECT ${accountId}, ${set.id}, json_extract(value, '$.productId'), json_extract(value, '$.quantity') FROM json_each(${JSON.stringify(comps)}) WHERE true`),
-    ]);
+    await db.run(sql`DELETE FROM set_components WHERE account_id = ${accountId} AND set_id = ${set.id}`);
+    await db.run(sql`INSERT INTO set_components (account_id, set_id, component_id, quantity)
+                     SELECT ${accountId}, ${set.id}, json_extract(value, '$.productId'), json_extract(value, '$.quantity') FROM json_each(${JSON.stringify(comps)}) WHERE true`);
     done.push(set.id);
   }
   const where = new Map([...all.entries()].map(([code, c]) => [code, { id: c.id, groupId: c.groupId }]));
@@ -200,12 +198,11 @@ async function upsertListings(db: Db, accountId: number, list: { productId: numb
   const values = list.filter((l) => clearEmpty || l.managed !== undefined || l.mallCode !== undefined).map((l) => ({ p: l.productId, s: l.shopId, m: l.managed ?? null, c: l.mallCode ?? null }));
   if (values.length === 0) return;
   const json = JSON.stringify(values);
-  await db.batch([
-    db.run(sql`
+  await db.run(sql`
       INSERT INTO listings (account_id, product_id, shop_id, managed, mall_code, updated_at)
       SELECT ${accountId}, json_extract(value, '$.p'), json_extract(value, '$.s'), 1, NULL, ${now} FROM json_each(${json}) WHERE true
-      ON CONFLICT (product_id, shop_id) DO NOTHING`),
-    db.run(
+      ON CONFLICT (product_id, shop_id) DO NOTHING`);
+  await db.run(
       clearEmpty
         ? sql`UPDATE listings SET mall_code = j.c, mall_ref = CASE WHEN j.c IS listings.mall_code THEN listings.mall_ref ELSE NULL END, updated_at = ${now}
                 FROM (SELECT json_extract(value, '$.p') AS p, json_extract(value, '$.s') AS s, json_extract(value, '$.c') AS c FROM json_each(${json})) AS j
@@ -214,8 +211,7 @@ async function upsertListings(db: Db, accountId: number, list: { productId: numb
                      mall_ref = CASE WHEN j.c IS NULL OR j.c IS listings.mall_code THEN listings.mall_ref ELSE NULL END, updated_at = ${now}
                 FROM (SELECT json_extract(value, '$.p') AS p, json_extract(value, '$.s') AS s, json_extract(value, '$.m') AS m, json_extract(value, '$.c') AS c FROM json_each(${json})) AS j
                WHERE listings.product_id = j.p AND listings.shop_id = j.s AND listings.account_id = ${accountId}`,
-    ),
-  ]);
+  );
 }
 
 /** Each row's 総在庫数 as a movement (上書き: set, 加算・減算: adjust), batched per StockGroup. */

@@ -65,11 +65,10 @@ async function validateNext(db: Db, imp: Import): Promise<boolean> {
   }
   const rows = JSON.parse(next.chunk.rows) as ImportRow[];
   const out = await validateChunk(db, imp, rows, next.newBefore);
-  const stmts = [
-    markChunk(db, imp.id, next.chunk.seq, { verdicts: JSON.stringify(out.verdicts), validRows: out.validRows, newCount: out.newCount, validated: true }),
-    ...(out.errors.length ? [insertErrors(db, imp.id, out.errors)] : []),
-  ];
-  await db.batch(stmts as [(typeof stmts)[0], ...typeof stmts]);
+  // Errors first, the chunk's flag last: a step that dies between them redoes the chunk, and
+  // the errors' primary key keeps each once.
+  if (out.errors.length) await insertErrors(db, imp.id, out.errors);
+  await markChunk(db, imp.id, next.chunk.seq, { verdicts: JSON.stringify(out.verdicts), validRows: out.validRows, newCount: out.newCount, validated: true });
   await updateImport(db, imp.accountId, imp.id, {});
   return true;
 }
@@ -99,11 +98,8 @@ async function applyNext(env: Env, db: Db, imp: Import): Promise<boolean> {
     const rows = JSON.parse(chunk.rows) as ImportRow[];
     const verdicts = JSON.parse(chunk.verdicts ?? "[]") as Verdict[];
     const out = await applyChunk(env, db, imp, rows, verdicts, pass);
-    const stmts = [
-      markChunk(db, imp.id, chunk.seq, { ...done, appliedRows: pass === "plain" ? out.rows : chunk.appliedRows + out.rows }),
-      ...(out.errors.length ? [insertErrors(db, imp.id, out.errors)] : []),
-    ];
-    await db.batch(stmts as [(typeof stmts)[0], ...typeof stmts]);
+    if (out.errors.length) await insertErrors(db, imp.id, out.errors);
+    await markChunk(db, imp.id, chunk.seq, { ...done, appliedRows: pass === "plain" ? out.rows : chunk.appliedRows + out.rows });
     await updateImport(db, imp.accountId, imp.id, {});
     return true;
   }

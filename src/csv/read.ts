@@ -18,7 +18,8 @@ export interface RowError {
   messageEn: string;
 }
 
-const NEWLINES = /\r\n|\r|\n/g;
+const BREAK_CHARS = /[\r\n]/g;
+const CRLF = /\r\n/g;
 
 export function parseCsvText(text: string): { header: string[]; records: RawRecord[] } {
   let parsed: { record: string[]; info: { lines: number } }[];
@@ -36,11 +37,17 @@ export function parseCsvText(text: string): { header: string[]; records: RawReco
     throw badRequest(`CSV を読めません (${e.lines ?? "?"} 行目付近) / the CSV cannot be read near line ${e.lines ?? "?"}: ${e.message ?? String(err)}`);
   }
   if (parsed.length === 0) throw badRequest("ファイルが空です / the file is empty");
-  // csv-parse reports the line a record ends on; it starts as many lines earlier as its cells hold line breaks.
-  const records = parsed.map(({ record, info }) => ({
-    line: info.lines - record.reduce((n, c) => n + (c.match(NEWLINES)?.length ?? 0), 0),
-    cells: record,
-  }));
+  // csv-parse reports the line a record ends on, counting each CR and each LF inside a quoted
+  // cell as a line of its own (a CRLF in a cell counts twice, for every later record too): the
+  // record starts that many lines earlier, less the CRLFs of the cells before it. Pinned by
+  // test/csv/read.test.ts, which fails if a csv-parse upgrade counts differently.
+  let extra = 0;
+  const records = parsed.map(({ record, info }) => {
+    const breaks = record.reduce((n, c) => n + (c.match(BREAK_CHARS)?.length ?? 0), 0);
+    const line = info.lines - breaks - extra;
+    extra += record.reduce((n, c) => n + (c.match(CRLF)?.length ?? 0), 0);
+    return { line, cells: record };
+  });
   const [head, ...rest] = records;
   // A row of nothing but empty cells (Excel leaves them below the data) is no row.
   return { header: head.cells, records: rest.filter((r) => r.cells.some((c) => c.trim() !== "")) };

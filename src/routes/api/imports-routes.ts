@@ -55,14 +55,14 @@ export const startImportRoute = createRoute({
     "Every row is then checked as a job; poll GET /imports/{id} (or /jobs/{jobId}) until status is validated, then apply or cancel.",
   request: {
     query: startQuery,
+    // Not `required`: OpenAPIHono would then parse every body as a form. The handler checks it is there.
     body: {
-      required: true,
       content: {
         "text/csv": { schema: z.string().describe("The file's bytes, UTF-8 or Shift_JIS") },
         "application/octet-stream": { schema: z.string().describe("The file's bytes") },
         "multipart/form-data": {
           schema: z.object({
-            file: z.any().describe("The CSV file").openapi({ type: "string", format: "binary" }),
+            file: z.any().optional().describe("The CSV file").openapi({ type: "string", format: "binary" }),
             kind: kind.optional(),
             encoding: encoding.optional(),
             stockMode: stockMode.optional(),
