@@ -4,14 +4,14 @@ CREATE TABLE `import_chunks` (
 	`account_id` integer NOT NULL,
 	`row_count` integer NOT NULL,
 	`has_sets` integer NOT NULL,
-	`rows` text NOT NULL,
-	`verdicts` text,
 	`valid_rows` integer,
 	`new_count` integer,
 	`validated` integer DEFAULT false NOT NULL,
 	`applied_plain` integer DEFAULT false NOT NULL,
 	`applied_sets` integer DEFAULT false NOT NULL,
 	`applied_rows` integer DEFAULT 0 NOT NULL,
+	`rows` text NOT NULL,
+	`verdicts` text,
 	PRIMARY KEY(`import_id`, `seq`),
 	FOREIGN KEY (`import_id`) REFERENCES `imports`(`id`) ON UPDATE no action ON DELETE cascade
 );

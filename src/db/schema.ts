@@ -446,9 +446,7 @@ export const importChunks = sqliteTable(
     accountId: integer().notNull(),
     rowCount: integer().notNull(),
     hasSets: integer({ mode: "boolean" }).notNull(),
-    rows: text().notNull(),
-    // After validation: the verdict per row (JSON), valid rows and new products in this chunk.
-    verdicts: text(),
+    // After validation: valid rows and new products in this chunk.
     validRows: integer(),
     newCount: integer(),
     validated: integer({ mode: "boolean" }).notNull().default(false),
@@ -457,6 +455,11 @@ export const importChunks = sqliteTable(
     appliedPlain: integer({ mode: "boolean" }).notNull().default(false),
     appliedSets: integer({ mode: "boolean" }).notNull().default(false),
     appliedRows: integer().notNull().default(0),
+    // The rows (JSON) and, after validation, the verdict per row (JSON). Last on purpose: SQLite
+    // stores columns in this order, and the progress sums above are then read without walking
+    // the overflow pages of ~75 KB of JSON per chunk.
+    rows: text().notNull(),
+    verdicts: text(),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );
