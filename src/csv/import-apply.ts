@@ -101,9 +101,10 @@ async function applySets(env: Env, db: Db, imp: Import, pairs: Pair[]): Promise<
   const ids = await insertProducts(db, imp, fresh, true, now);
   const all = await productsByCodes(db, accountId, [...pairs.map(({ row }) => row.code), ...pairs.flatMap(({ row }) => (row.components ?? []).map((c) => c.masterCode))]);
   const done: number[] = [];
-  for (const { row } of pairs) {
+  for (const { row, v } of pairs) {
     const set = all.get(row.code);
-    if (!set) {
+    // A new set someone else registered meanwhile under the same code is theirs, not ours to change.
+    if (!set || (v.pid === undefined && !ids.has(row.code))) {
       errors.push(applyError(row, "同じマスターコードの商品が別に登録されました", "a product with this master code was registered meanwhile"));
       continue;
     }

@@ -212,3 +212,65 @@ describe("CSV import: POST /api/v1/imports, GET /imports/{id}, /apply, /cancel",
     expect((await report(a, r.id)).status).toBe("validated");
   });
 });
+
+describe("CSV import: sets, large files, and the plain functions a dashboard page calls", () => {
+  it("a set listed before its new components (as an export sorts codes) is registered after them, its figure derived", async () => {
+    const c = await newAccount();
+    const file = utf8(csv(HEAD, "A-SET,詰め合わせ,,,,,,Z-TEA*2;Z-CUP", "Z-CUP,湯呑,,4,,,,", "Z-TEA,煎茶,,10,,,,"));
+    const r = await validated(c, file, "kind=products");
+    expect(r.errors).toEqual([]);
+    expect(r.newProducts).toBe(3);
+    await applied(c, r.id);
+    const set = (await c.get("/products/A-SET")).json;
+    expect(set).toMatchObject({ isSet: true, components: [{ masterCode: "Z-CUP", quantity: 1 }, { masterCode: "Z-TEA", quantity: 2 }] });
+    expect(set.onHand).toBe(4); // min(10 / 2, 4 / 1)
+    // A set sold lowers its components, as any set does.
+    await sale(c, "pos", "S-1", [{ lineId: "1", code: "A-SET", quantity: 1 }]);
+    expect((await c.get("/products/Z-TEA")).json.onHand).toBe(8);
+  });
+
+  it("a 1,200-row file goes through in chunks; with the plan full after 1,000 it registers exactly the first 1,000 new rows", async () => {
+    const c = await newAccount({ maxProducts: 1000, maxShops: 5 });
+    const rows = Array.from({ length: 1200 }, (_, i) => `BIG-${String(i).padStart(4, "0")},大量 ${i},,${i % 7},,,,`);
+    rows[700] = "BIG-0700,悪い,,-1,,,,"; // one bad row in the second chunk
+    const up = await upload(c, sjis(csv(HEAD, ...rows)), "kind=products");
+    expect(up.status).toBe(202);
+    const r = await settled(c, up.json.id, "validated");
+    expect(r).toMatchObject({ rows: { total: 1200, valid: 1199, invalid: 1 }, newProducts: 1199, planRemaining: 1000, planFits: false });
+    expect(r.errors).toMatchObject([{ line: 702, column: "総在庫数" }]);
+    const done = await applied(c, r.id, { onPlanLimit: "fit" });
+    expect(done.applied).toMatchObject({ created: 1000, skippedByPlan: 199, skippedInvalid: 1 });
+    // The first 1,000 valid rows in file order: BIG-0000 … BIG-1000 without the bad BIG-0700.
+    expect((await c.get("/products/BIG-1000")).status).toBe(200);
+    expect((await c.get("/products/BIG-1001")).status).toBe(404);
+    expect((await c.get("/products/BIG-0700")).status).toBe(404);
+    expect((await c.get("/products/BIG-0999")).json.onHand).toBe(999 % 7);
+    const extra = await c.post("/products", { masterCode: "ONE-MORE", name: "もう一つ" });
+    expect(extra.status).toBe(403);
+  });
+
+  it("startImport, getImportReport, applyImport and cancelImport work for a dashboard user; 操作ログ names that user", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { createDb } = await import("../../src/db/client");
+    const { applyImport, cancelImport, getImportReport, startImport } = await import("../../src/csv/imports");
+    const c = await newAccount();
+    const user = await env.DB.prepare("SELECT id FROM users WHERE account_id = ?").bind(c.accountId).first<{ id: number }>();
+    const who = { accountId: c.accountId, actor: `user:${user!.id}`, scopes: ["read", "write"] };
+    const db = createDb(env.DB);
+    const started = await startImport(env, db, who, { bytes: sjis(csv("マスターコード,商品名,総在庫数", "U-1,髙島屋の茶,3")), kind: "products", fileName: "商品.csv" });
+    expect(started).toMatchObject({ status: "validating", encoding: "shift_jis", fileName: "商品.csv", rows: { total: 1 } });
+    await settled(c, started.id, "validated");
+    expect((await getImportReport(db, c.accountId, started.id)).rows.valid).toBe(1);
+    await applyImport(env, db, who, started.id, { onPlanLimit: "fit" });
+    await settled(c, started.id, "applied");
+    await drainAll(c);
+    const ops = (await c.get("/logs/operations")).json.items.filter((o: any) => o.target === `import:${started.id}`);
+    expect(ops).toMatchObject([{ action: "import.apply", actor: `user:${user!.id}`, after: { created: 1, fileName: "商品.csv" } }]);
+    // A second import cancelled by the user is one entry too, and cannot be applied afterwards.
+    const second = await startImport(env, db, who, { bytes: utf8(csv("マスターコード,総在庫数", "U-1,9")), kind: "stock" });
+    await settled(c, second.id, "validated");
+    expect((await cancelImport(env, db, who, second.id)).status).toBe("cancelled");
+    await expect(applyImport(env, db, who, second.id)).rejects.toMatchObject({ status: 409 });
+    expect((await c.get("/products/U-1")).json.onHand).toBe(3);
+  });
+});
