@@ -274,3 +274,33 @@ describe("CSV import: sets, large files, and the plain functions a dashboard pag
     expect((await c.get("/products/U-1")).json.onHand).toBe(3);
   });
 });
+
+describe("CSV import: a job that survives a lost worker, and a cancel while it runs", () => {
+  it("an import whose worker died mid-validation is picked up again by the cron and ends with the same report", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { createScheduledController } = await import("cloudflare:test");
+    const { schedule } = await import("../../src/sync/scheduler");
+    const c = await newAccount();
+    const r = await validated(c, utf8(csv("マスターコード,商品名,総在庫数", "D-1,一,1", "D-2,二,x", "D-3,三,3")), "kind=products");
+    // As if the Worker restarted after validating part of the file: its lease ran out, no message is left.
+    const old = Date.now() - 120_000;
+    await env.DB.prepare("UPDATE import_chunks SET validated = 0 WHERE import_id = ?").bind(r.id).run();
+    await env.DB.prepare("UPDATE imports SET phase = 'validating', rows_valid = NULL, rows_invalid = NULL, new_products = NULL, updated_at = ?, lease_until = ? WHERE id = ?").bind(old, old, r.id).run();
+    expect((await report(c, r.id)).status).toBe("validating");
+    await schedule(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env);
+    const again = await settled(c, r.id, "validated");
+    expect(again).toMatchObject({ rows: r.rows, newProducts: 2, errorsTotal: 1, errors: r.errors });
+  });
+
+  it("cancelling right after the upload stops the job: nothing is applied and the job says cancelled", async () => {
+    const c = await newAccount();
+    const up = await upload(c, utf8(csv("マスターコード,商品名,総在庫数", ...Array.from({ length: 600 }, (_, i) => `X-${i},品 ${i},1`))), "kind=products");
+    const cancelled = await c.post(`/imports/${up.json.id}/cancel`);
+    expect(cancelled.json.status).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await report(c, up.json.id)).status).toBe("cancelled");
+    expect((await c.get(`/jobs/${up.json.jobId}`)).json).toMatchObject({ kind: "import", status: "cancelled", phase: "cancelled" });
+    expect((await c.post(`/imports/${up.json.id}/apply`, {})).status).toBe(409);
+    expect((await c.get("/products")).json.items).toEqual([]);
+  });
+});
