@@ -17,7 +17,7 @@ import type { ImportRow } from "./rows";
 // Two passes over the file: plain products first, then sets, whose components may be new
 // products anywhere in the file (an export lists codes alphabetically, sets among them).
 
-const OPS_PER_CALL = 500;
+const OPS_PER_CALL = 1000;
 
 export interface ChunkApplied {
   rows: number;

@@ -2,14 +2,15 @@ import { and, eq } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { getAccount } from "../db/queries/accounts";
 import {
-  chunkProgress, countErrors, type Import, insertErrors, leaseImport, markChunk, nextChunkToApply, nextChunkToValidate, releaseImport, updateImport,
+  chunkProgress, countErrors, type Import, insertErrors, leaseImport, markChunk, nextChunkToApply, nextChunkToValidate, releaseImport, skipSetlessChunks, updateImport,
 } from "../db/queries/imports";
 import { operationInsert } from "../db/queries/logs";
 import { countProducts } from "../db/queries/products";
+import { countShops } from "../db/queries/shops";
 import { imports, jobs } from "../db/schema";
 import type { Db } from "../env";
 import { applyChunk } from "./import-apply";
-import { validateChunk, type Verdict } from "./import-validate";
+import { type StepCache, validateChunk, type Verdict } from "./import-validate";
 import type { ImportRow } from "./rows";
 
 // The import job: validation, then (when the merchant says so) application, chunk by chunk. A
@@ -20,6 +21,10 @@ import type { ImportRow } from "./rows";
 // done (the cron re-enqueues an import that went quiet), and a chunk done twice is harmless.
 
 const STEP_MS = 5_000;
+// A Worker invocation may make 1000 subrequests (D1 queries, Durable Object and queue calls).
+const STEP_SUBREQUESTS = 700;
+const VALIDATE_COST = 10;
+const APPLY_COST = 40;
 const LEASE_MS = 60_000;
 const BREATH_MS = 5;
 
@@ -39,13 +44,20 @@ export async function runImportStep(env: Env, accountId: number, importId: numbe
   const imp = await leaseImport(db, accountId, importId, LEASE_MS);
   if (!imp) return false; // finished, cancelled, or another step holds it
   const end = Date.now() + STEP_MS;
+  // An upper estimate of a chunk's subrequests: validating reads a handful of tables; applying
+  // also calls the StockGroups (a register and a changeStocks per group touched) and marks the
+  // products dirty on every shop (one ShopSync call each).
+  const cost = imp.phase === "validating" ? VALIDATE_COST : APPLY_COST + (await countShops(db, accountId));
+  let spent = 2 + cost;
+  const cache: StepCache = {};
   let more = true;
   try {
-    while (more && Date.now() < end) {
+    while (more && Date.now() < end && spent + cost <= STEP_SUBREQUESTS) {
+      spent += cost;
       // Re-read between chunks: a cancel stops the job at the next chunk.
       const now = await db.select({ phase: imports.phase }).from(imports).where(eq(imports.id, importId)).get();
       if (now?.phase !== imp.phase) break; // cancelled meanwhile
-      more = imp.phase === "validating" ? await validateNext(db, imp) : await applyNext(env, db, imp);
+      more = imp.phase === "validating" ? await validateNext(db, imp, cache) : await applyNext(env, db, imp);
       // A breath between chunks: a runtime with one event loop for everything (workerd locally)
       // reads new requests only when it runs out of ready work, and a merchant polling the
       // progress of a 100,000-row job should not wait for the job.
@@ -62,14 +74,14 @@ export async function runImportStep(env: Env, accountId: number, importId: numbe
   return more;
 }
 
-async function validateNext(db: Db, imp: Import): Promise<boolean> {
+async function validateNext(db: Db, imp: Import, cache: StepCache): Promise<boolean> {
   const next = await nextChunkToValidate(db, imp.id);
   if (!next) {
     await finishValidation(db, imp);
     return false;
   }
   const rows = JSON.parse(next.chunk.rows) as ImportRow[];
-  const out = await validateChunk(db, imp, rows, next.newBefore);
+  const out = await validateChunk(db, imp, rows, next.newBefore, cache);
   // Errors first, the chunk's flag last: a step that dies between them redoes the chunk, and
   // the errors' primary key keeps each once.
   if (out.errors.length) await insertErrors(db, imp.id, out.errors);
@@ -95,9 +107,9 @@ async function applyNext(env: Env, db: Db, imp: Import): Promise<boolean> {
     const chunk = await nextChunkToApply(db, imp.id, pass);
     if (!chunk) continue;
     const done = pass === "plain" ? { appliedPlain: true } : { appliedSets: true };
-    // Only a products file with sets in the chunk has a second pass to make.
+    // Only chunks with sets in them have a second pass to make: the others are done at once.
     if (pass === "sets" && !chunk.hasSets) {
-      await markChunk(db, imp.id, chunk.seq, done);
+      await skipSetlessChunks(db, imp.id);
       return true;
     }
     const rows = JSON.parse(chunk.rows) as ImportRow[];

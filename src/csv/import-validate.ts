@@ -6,7 +6,7 @@ import type { Import } from "../db/queries/imports";
 import type { RowError } from "./read";
 import type { ImportRow } from "./rows";
 
-// The database half of validation, one chunk (~500 rows) at a time, in a handful of statements:
+// The database half of validation, one chunk (1,000 rows) at a time, in a handful of statements:
 // is the code new or registered (and a set or not), does the group exist, do a set's components
 // exist (in the catalog or in the file) in the set's group, is a mall code free on its shop.
 // New products are numbered in file order (newIndex), so that applying with onPlanLimit "fit"
@@ -51,16 +51,21 @@ export interface ChunkValidation {
   newCount: number;
 }
 
-export async function validateChunk(db: Db, imp: Import, rows: ImportRow[], newBefore: number): Promise<ChunkValidation> {
+/** What every chunk of a step reads alike: read once per step. */
+export interface StepCache {
+  account?: NonNullable<Awaited<ReturnType<typeof getAccount>>>;
+  groups?: Awaited<ReturnType<typeof listGroups>>;
+}
+
+export async function validateChunk(db: Db, imp: Import, rows: ImportRow[], newBefore: number, cache: StepCache = {}): Promise<ChunkValidation> {
   const accountId = imp.accountId;
   const header = (key: string, fallback: string) =>
     (imp.columns as { key: string; header: string; shop?: string; shopId?: number }[]).find((c) => c && c.shop === undefined && c.key === key)?.header ?? fallback;
   const shopHeader = (shopId: number) =>
     (imp.columns as { key: string; header: string; shopId?: number }[]).find((c) => c && c.shopId === shopId && c.key === "mallCode")?.header ?? "モールコード";
-  const componentCodes = rows.flatMap((r) => (r.components ?? []).filter((c) => !c.inFile).map((c) => c.masterCode));
-  const known = await productsByCodes(db, accountId, [...rows.map((r) => r.code), ...componentCodes, ...rows.flatMap((r) => (r.components ?? []).map((c) => c.masterCode))]);
-  const account = (await getAccount(db, accountId))!;
-  const groups = await listGroups(db, accountId);
+  const known = await productsByCodes(db, accountId, [...rows.map((r) => r.code), ...rows.flatMap((r) => (r.components ?? []).map((c) => c.masterCode))]);
+  const account = (cache.account ??= (await getAccount(db, accountId))!);
+  const groups = (cache.groups ??= await listGroups(db, accountId));
   const byName = new Map(groups.map((g) => [g.name, g.id]));
   const defaultGroup = groups.find((g) => g.isDefault)!.id;
   const pairs: [number, string][] =

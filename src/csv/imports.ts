@@ -30,7 +30,9 @@ import { checkFile, type ImportRow, toRow } from "./rows";
 // `who` is the Principal (accountId, actor "user:<id>" or "token:<id>"); errors are AppErrors
 // (400/404/409) that the API turns into problem+json and a page into a message.
 
-export const CHUNK_ROWS = 500;
+// Rows per chunk: one D1 row of ~150 KB JSON (a row may hold 2 MB), one StockGroup call per
+// group for its stock, and few enough subrequests that a step gets through ~17 chunks.
+export const CHUNK_ROWS = 1000;
 export type StockMode = "set" | "adjust";
 export type OnPlanLimit = "fit" | "nothing";
 

@@ -436,7 +436,7 @@ export const imports = sqliteTable(
   (t) => [index("imports_account_idx").on(t.accountId, t.id)],
 );
 
-// The parsed rows of an import, ~500 to a row as one JSON text: a 100,000-row file is 200 rows
+// The parsed rows of an import, 1,000 to a row as one JSON text: a 100,000-row file is 100 rows
 // here, each read and written with one statement (D1 binds at most 100 parameters).
 export const importChunks = sqliteTable(
   "import_chunks",
@@ -457,7 +457,7 @@ export const importChunks = sqliteTable(
     appliedRows: integer().notNull().default(0),
     // The rows (JSON) and, after validation, the verdict per row (JSON). Last on purpose: SQLite
     // stores columns in this order, and the progress sums above are then read without walking
-    // the overflow pages of ~75 KB of JSON per chunk.
+    // the overflow pages of ~150 KB of JSON per chunk.
     rows: text().notNull(),
     verdicts: text(),
   },

@@ -42,8 +42,8 @@ export async function releaseImport(db: Db, accountId: number, id: number) {
 /** Stores the chunks, a few statements per D1 batch (each chunk is one row of JSON text). */
 export async function insertChunks(db: Db, accountId: number, importId: number, chunks: { rows: unknown[]; hasSets: boolean }[]) {
   const stmts = chunks.map((c, seq) => db.insert(importChunks).values({ importId, seq, accountId, rowCount: c.rows.length, hasSets: c.hasSets, rows: JSON.stringify(c.rows) }));
-  for (let i = 0; i < stmts.length; i += 20) {
-    const part = stmts.slice(i, i + 20);
+  for (let i = 0; i < stmts.length; i += 10) {
+    const part = stmts.slice(i, i + 10);
     await db.batch(part as [(typeof part)[0], ...typeof part]);
   }
 }
@@ -67,6 +67,11 @@ export async function nextChunkToApply(db: Db, importId: number, pass: "plain" |
 
 export function markChunk(db: Db, importId: number, seq: number, values: Partial<Pick<ImportChunk, "verdicts" | "validRows" | "newCount" | "validated" | "appliedPlain" | "appliedSets" | "appliedRows">>) {
   return db.update(importChunks).set(values).where(and(eq(importChunks.importId, importId), eq(importChunks.seq, seq)));
+}
+
+/** The second (sets) pass of every chunk without a set in it, in one statement. */
+export async function skipSetlessChunks(db: Db, importId: number) {
+  await db.update(importChunks).set({ appliedSets: true }).where(and(eq(importChunks.importId, importId), eq(importChunks.hasSets, false), eq(importChunks.appliedSets, false)));
 }
 
 export function insertErrors(db: Db, importId: number, errors: { line: number; column: string; message: string; messageEn: string }[]) {
