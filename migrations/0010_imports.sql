@@ -48,6 +48,7 @@ CREATE TABLE `imports` (
 	`new_allowed` integer,
 	`applied` text,
 	`failure` text,
+	`failures` integer DEFAULT 0 NOT NULL,
 	`lease_until` integer,
 	`phase_started_at` integer NOT NULL,
 	`created_at` integer DEFAULT (CAST(unixepoch('subsec') * 1000 AS INTEGER)) NOT NULL,

@@ -27,6 +27,7 @@ const VALIDATE_COST = 10;
 const APPLY_COST = 40;
 const LEASE_MS = 60_000;
 const BREATH_MS = 5;
+const MAX_FAILURES = 5;
 
 export interface ImportTask {
   kind: "import";
@@ -64,9 +65,19 @@ export async function runImportStep(env: Env, accountId: number, importId: numbe
       await new Promise((r) => setTimeout(r, BREATH_MS));
     }
   } catch (err) {
-    console.error(JSON.stringify({ msg: "import step failed", importId, phase: imp.phase, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
-    await releaseImport(db, accountId, importId);
-    throw err; // the queue retries the step; the chunk runs again from the start
+    console.error(JSON.stringify({ msg: "import step failed", importId, phase: imp.phase, attempt: imp.failures + 1, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+    const failure = err instanceof Error ? err.message : String(err);
+    const failures = imp.failures + 1;
+    if (failures < MAX_FAILURES) {
+      await updateImport(db, accountId, importId, { failure, failures, leaseUntil: null });
+      throw err; // the queue retries the step; the chunk runs again from the start
+    }
+    // A chunk that fails every time would otherwise be retried forever (the cron hands quiet
+    // imports on): the import stops as failed, and what was applied stays applied.
+    const at = Date.now();
+    await updateImport(db, accountId, importId, { phase: "failed", failure, failures, leaseUntil: null, finishedAt: at });
+    await db.update(jobs).set({ status: "cancelled", finishedAt: at }).where(and(eq(jobs.accountId, accountId), eq(jobs.id, imp.jobId)));
+    return false;
   }
   await releaseImport(db, accountId, importId);
   more &&= (await db.select({ phase: imports.phase }).from(imports).where(eq(imports.id, importId)).get())?.phase === imp.phase;
@@ -86,7 +97,7 @@ async function validateNext(db: Db, imp: Import, cache: StepCache): Promise<bool
   // the errors' primary key keeps each once.
   if (out.errors.length) await insertErrors(db, imp.id, out.errors);
   await markChunk(db, imp.id, next.chunk.seq, { verdicts: JSON.stringify(out.verdicts), validRows: out.validRows, newCount: out.newCount, validated: true });
-  await updateImport(db, imp.accountId, imp.id, {});
+  await updateImport(db, imp.accountId, imp.id, { failures: 0 });
   return true;
 }
 
@@ -117,7 +128,7 @@ async function applyNext(env: Env, db: Db, imp: Import): Promise<boolean> {
     const out = await applyChunk(env, db, imp, rows, verdicts, pass);
     if (out.errors.length) await insertErrors(db, imp.id, out.errors);
     await markChunk(db, imp.id, chunk.seq, { ...done, appliedRows: pass === "plain" ? out.rows : chunk.appliedRows + out.rows });
-    await updateImport(db, imp.accountId, imp.id, {});
+    await updateImport(db, imp.accountId, imp.id, { failures: 0 });
     return true;
   }
   await finishApply(db, imp);

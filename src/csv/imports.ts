@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Principal } from "../env";
 import { getAccount } from "../db/queries/accounts";
-import { chunkProgress, countErrors, getImport, type Import, insertChunks, listErrors } from "../db/queries/imports";
+import { chunkProgress, countErrors, getImport, type Import, insertChunks, listErrors, listImports } from "../db/queries/imports";
 import { operationInsert } from "../db/queries/logs";
 import { countProducts } from "../db/queries/products";
 import { listShops } from "../db/queries/shops";
@@ -26,6 +26,7 @@ import { checkFile, type ImportRow, toRow } from "./rows";
 //       the first new products, in file order, that fit. Applying an applied import changes nothing.
 //   cancelImport(env, db, who, id) → ImportReport
 //       stops it (phase "cancelled"): before apply nothing changes; during apply the chunks done stay done.
+//   listImportReports(db, accountId, limit?) → ImportReport[]   (newest first, without error rows)
 //
 // `who` is the Principal (accountId, actor "user:<id>" or "token:<id>"); errors are AppErrors
 // (400/404/409) that the API turns into problem+json and a page into a message.
@@ -210,6 +211,12 @@ export async function cancelImport(env: Env, db: Db, who: Principal, id: number)
     ]);
   }
   return getImportReport(db, accountId, id);
+}
+
+/** The account's latest imports, newest first, as reports without their error rows (a list page). */
+export async function listImportReports(db: Db, accountId: number, limit = 20): Promise<ImportReport[]> {
+  const rows = await listImports(db, accountId, limit);
+  return Promise.all(rows.map((i) => getImportReport(db, accountId, i.id, { errorsLimit: 0 })));
 }
 
 /** For GET /jobs/{id}: an import job's phase and progress. */

@@ -426,6 +426,8 @@ export const imports = sqliteTable(
     // What apply did (JSON counts), filled as it finishes.
     applied: text({ mode: "json" }).$type<Record<string, number>>(),
     failure: text(),
+    // Steps that failed in a row; at MAX_FAILURES the import is failed instead of retried forever.
+    failures: integer().notNull().default(0),
     // One worker at a time: a step takes the lease, a crashed step's lease runs out.
     leaseUntil: integer(),
     phaseStartedAt: integer().notNull(),

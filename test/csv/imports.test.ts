@@ -304,3 +304,22 @@ describe("CSV import: a job that survives a lost worker, and a cancel while it r
     expect((await c.get("/products")).json.items).toEqual([]);
   });
 });
+
+describe("CSV import: a chunk that can never be read", () => {
+  it("fails the import after a few attempts instead of retrying forever, and says why", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { runImportStep } = await import("../../src/csv/import-job");
+    const c = await newAccount();
+    const r = await validated(c, utf8(csv("マスターコード,商品名", "E-1,一")), "kind=products");
+    await env.DB.prepare("UPDATE import_chunks SET validated = 0, rows = 'not json' WHERE import_id = ?").bind(r.id).run();
+    await env.DB.prepare("UPDATE imports SET phase = 'validating', lease_until = NULL WHERE id = ?").bind(r.id).run();
+    for (let i = 0; i < 10 && (await report(c, r.id)).status === "validating"; i++) {
+      await runImportStep(env, c.accountId, r.id).catch(() => {});
+    }
+    const failed = await report(c, r.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.failure).toMatch(/JSON/);
+    expect((await c.get(`/jobs/${r.jobId}`)).json).toMatchObject({ status: "cancelled", phase: "failed" });
+    expect((await c.post(`/imports/${r.id}/apply`, {})).status).toBe(409);
+  });
+});

@@ -1,5 +1,4 @@
-import { listImports } from "../../db/queries/imports";
-import { applyImport, cancelImport, getImportReport, startImport } from "../../csv/imports";
+import { applyImport, cancelImport, getImportReport, listImportReports, startImport } from "../../csv/imports";
 import { badRequest } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import * as r from "./imports-routes";
@@ -35,10 +34,7 @@ importsApi.openapi(r.startImportRoute, async (c) => {
 });
 
 importsApi.openapi(r.listImportsRoute, async (c) => {
-  const { accountId } = c.get("principal");
-  const db = c.get("db");
-  const rows = await listImports(db, accountId, c.req.valid("query").limit);
-  return c.json({ items: await Promise.all(rows.map((i) => getImportReport(db, accountId, i.id, { errorsLimit: 0 }))) }, 200);
+  return c.json({ items: await listImportReports(c.get("db"), c.get("principal").accountId, c.req.valid("query").limit) }, 200);
 });
 
 importsApi.openapi(r.getImportRoute, async (c) => {
