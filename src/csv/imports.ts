@@ -34,6 +34,9 @@ import { checkFile, type ImportRow, toRow } from "./rows";
 // Rows per chunk: one D1 row of ~150 KB JSON (a row may hold 2 MB), one StockGroup call per
 // group for its stock, and few enough subrequests that a step gets through ~17 chunks.
 export const CHUNK_ROWS = 1000;
+/** The largest file one import takes: twice the largest plan, and far below a Worker's memory. */
+export const MAX_ROWS = 200_000;
+export const MAX_BYTES = 40_000_000;
 export type StockMode = "set" | "adjust";
 export type OnPlanLimit = "fit" | "nothing";
 
@@ -78,11 +81,14 @@ export interface ImportReport {
 export async function startImport(env: Env, db: Db, who: Principal, input: StartImportInput): Promise<ImportReport> {
   const accountId = who.accountId;
   const stockMode = input.stockMode ?? "set";
+  // The whole file is decoded and parsed in one request: bounded well inside a Worker's 128 MB.
+  if (input.bytes.byteLength > MAX_BYTES) throw badRequest(`ファイルが大きすぎます (上限 ${MAX_BYTES / 1e6} MB) / the file is larger than ${MAX_BYTES / 1e6} MB; split it`);
   const { text, encoding } = decodeCsv(input.bytes, input.encoding ?? "auto");
   const { header, records } = parseCsvText(text);
   const shops = new Map((await listShops(db, accountId)).map((s) => [s.name.trim(), s.id]));
   const columns = resolveHeader(input.kind, header, shops);
   if (records.length === 0) throw badRequest("データの行がありません (見出し行だけです) / the file has a header but no rows");
+  if (records.length > MAX_ROWS) throw badRequest(`行が多すぎます (上限 ${MAX_ROWS.toLocaleString()} 行) / more than ${MAX_ROWS.toLocaleString()} rows; split the file`);
   const ctx = { kind: input.kind, stockMode, columns, shops };
   const rows = records.map((r) => toRow(r, ctx));
   checkFile(rows, ctx);
