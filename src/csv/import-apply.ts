@@ -4,7 +4,7 @@ import type { Import } from "../db/queries/imports";
 import { stockGroup } from "../stock/client";
 import type { StockOp } from "../stock/types";
 import { productsChanged } from "../sync/changes";
-import { productsByCodes, type Verdict } from "./import-validate";
+import { type Known, productsByCodes, type Verdict } from "./import-validate";
 import type { RowError } from "./read";
 import type { ImportRow } from "./rows";
 
@@ -51,10 +51,14 @@ async function applyPlain(env: Env, db: Db, imp: Import, pairs: Pair[]): Promise
   await register(env, imp, fresh.filter(({ row }) => ids.get(row.code)?.groupId !== undefined).map(({ row }) => ({ productId: ids.get(row.code)!.id, masterCode: row.code, groupId: ids.get(row.code)!.groupId, isSet: false, components: [] })));
   for (const { row } of fresh) if (!ids.has(row.code)) errors.push(applyError(row, "同じマスターコードの商品が別に登録されました", "a product with this master code was registered meanwhile"));
 
-  const existing = pairs.filter(({ v }) => v.pid !== undefined);
-  const current = await productsByCodes(db, accountId, existing.map(({ row }) => row.code));
-  await updateFields(db, imp, existing, now);
-  const changed = new Set<number>();
+  const current = await productsByCodes(db, accountId, pairs.filter(({ v }) => v.pid !== undefined).map(({ row }) => row.code));
+  // A registered product deleted since validation is not brought back.
+  const existing = pairs.filter(({ row, v }) => v.pid !== undefined && current.has(row.code));
+  for (const { row } of pairs.filter(({ row, v }) => v.pid !== undefined && !current.has(row.code))) errors.push(applyError(row, "商品が削除されています", "the product was deleted meanwhile"));
+  // Only what differs is written: re-importing an exported file changes nothing and sends nothing.
+  const edits = existing.filter(({ row }) => differs(row, current.get(row.code)!));
+  await updateFields(db, imp, edits, now);
+  const changed = new Set<number>(edits.filter(({ row }) => figureRulesDiffer(row, current.get(row.code)!)).map(({ row }) => current.get(row.code)!.id));
   // Group moves, one call per (from, to): the StockGroup moves the whole set family and D1 follows it.
   const moves = new Map<string, number[]>();
   for (const { row, v } of existing) {
@@ -73,21 +77,19 @@ async function applyPlain(env: Env, db: Db, imp: Import, pairs: Pair[]): Promise
       continue;
     }
     await db.run(sql`UPDATE products SET group_id = ${to}, updated_at = ${now} WHERE account_id = ${accountId} AND id IN (SELECT value FROM json_each(${JSON.stringify(moved.moved)}))`);
+    const byId = new Map([...current.values()].map((c) => [c.id, c]));
     for (const id of moved.moved) {
       changed.add(id);
-      const code = [...current.entries()].find(([, c]) => c.id === id)?.[0];
-      if (code) current.get(code)!.groupId = to;
+      if (byId.has(id)) byId.get(id)!.groupId = to;
     }
   }
 
   const where = new Map<string, { id: number; groupId: number }>([...current.entries(), ...ids.entries()].map(([code, c]) => [code, { id: c.id, groupId: c.groupId }]));
-  await upsertListings(db, accountId, pairs.flatMap(({ row }) => (where.has(row.code) ? (row.shops ?? []).map((s) => ({ ...s, productId: where.get(row.code)!.id })) : [])), now);
+  const listed = pairs.flatMap(({ row }) => (where.has(row.code) ? (row.shops ?? []).map((s) => ({ ...s, productId: where.get(row.code)!.id })) : []));
+  const listingEdits = await changedListings(db, accountId, listed);
+  await upsertListings(db, accountId, listingEdits, now);
+  for (const l of listingEdits) changed.add(l.productId);
   errors.push(...(await moveStock(env, imp, pairs.filter(({ v }) => !v.isSet), where)));
-
-  for (const { row } of existing) {
-    if (row.reserved !== undefined || row.syncMode !== undefined || row.shops?.length) changed.add(where.get(row.code)!.id);
-  }
-  for (const { row } of fresh) if (row.shops?.length && where.has(row.code)) changed.add(where.get(row.code)!.id);
   await productsChanged(env, db, accountId, [...changed]);
   return { rows: pairs.length - errors.length, errors };
 }
@@ -122,7 +124,7 @@ async function applySets(env: Env, db: Db, imp: Import, pairs: Pair[]): Promise<
     done.push(set.id);
   }
   const where = new Map([...all.entries()].map(([code, c]) => [code, { id: c.id, groupId: c.groupId }]));
-  await upsertListings(db, accountId, fresh.flatMap(({ row }) => (where.has(row.code) && ids.has(row.code) ? (row.shops ?? []).map((s) => ({ ...s, productId: where.get(row.code)!.id })) : [])), now);
+  await upsertListings(db, accountId, await changedListings(db, accountId, fresh.flatMap(({ row }) => (where.has(row.code) && ids.has(row.code) ? (row.shops ?? []).map((s) => ({ ...s, productId: where.get(row.code)!.id })) : []))), now);
   await productsChanged(env, db, accountId, done);
   // Counted here: the new sets (an existing set's row was counted by the plain pass).
   const failed = new Set(errors.map((e) => e.line));
@@ -188,6 +190,28 @@ async function updateFields(db: Db, imp: Import, pairs: Pair[], now: number) {
       FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.n') AS n, json_extract(value, '$.r') AS r,
                    json_extract(value, '$.l') AS l, json_extract(value, '$.m') AS m FROM json_each(${JSON.stringify(values)})) AS j
      WHERE products.id = j.id AND products.account_id = ${imp.accountId}`);
+}
+
+const differs = (row: ImportRow, cur: Known) =>
+  (row.name !== undefined && row.name !== cur.name) || (row.lowStock !== undefined && row.lowStock !== cur.lowStock) || figureRulesDiffer(row, cur);
+
+/** 確保在庫 and 連動 change the figure a shop is sent without a movement. */
+const figureRulesDiffer = (row: ImportRow, cur: Known) => (row.reserved !== undefined && row.reserved !== cur.reserved) || (row.syncMode !== undefined && row.syncMode !== cur.syncMode);
+
+/** The per-shop cells that change something: a listing not there yet counts as 対象 with no 別品番. */
+async function changedListings<T extends { productId: number; shopId: number; managed?: boolean; mallCode?: string }>(db: Db, accountId: number, list: T[]): Promise<T[]> {
+  const wanted = list.filter((l) => l.managed !== undefined || l.mallCode !== undefined);
+  if (wanted.length === 0) return [];
+  const rows = await db.all<{ product_id: number; shop_id: number; managed: number; mall_code: string | null }>(sql`
+    SELECT product_id, shop_id, managed, mall_code FROM listings
+     WHERE account_id = ${accountId} AND product_id IN (SELECT value FROM json_each(${JSON.stringify([...new Set(wanted.map((l) => l.productId))])}))`);
+  const now = new Map(rows.map((r) => [`${r.product_id}:${r.shop_id}`, r]));
+  return wanted.filter((l) => {
+    const cur = now.get(`${l.productId}:${l.shopId}`);
+    const managed = cur ? cur.managed === 1 : true;
+    const mallCode = cur?.mall_code ?? null;
+    return (l.managed !== undefined && l.managed !== managed) || (l.mallCode !== undefined && l.mallCode !== mallCode);
+  });
 }
 
 /**

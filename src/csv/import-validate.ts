@@ -27,13 +27,19 @@ export interface Known {
   id: number;
   groupId: number;
   isSet: boolean;
+  name: string;
+  reserved: number | null;
+  lowStock: number | null;
+  syncMode: string;
 }
 
 export async function productsByCodes(db: Db, accountId: number, codes: string[]): Promise<Map<string, Known>> {
-  const rows = await db.all<{ id: number; master_code: string; group_id: number; is_set: number }>(sql`
-    SELECT id, master_code, group_id, is_set FROM products
+  const rows = await db.all<{ id: number; master_code: string; group_id: number; is_set: number; name: string; reserved: number | null; low_stock_threshold: number | null; sync_mode: string }>(sql`
+    SELECT id, master_code, group_id, is_set, name, reserved, low_stock_threshold, sync_mode FROM products
      WHERE account_id = ${accountId} AND master_code IN (SELECT value FROM json_each(${JSON.stringify([...new Set(codes)])}))`);
-  return new Map(rows.map((r) => [r.master_code, { id: r.id, groupId: r.group_id, isSet: r.is_set === 1 }]));
+  return new Map(
+    rows.map((r) => [r.master_code, { id: r.id, groupId: r.group_id, isSet: r.is_set === 1, name: r.name, reserved: r.reserved, lowStock: r.low_stock_threshold, syncMode: r.sync_mode }]),
+  );
 }
 
 async function takenMallCodes(db: Db, accountId: number, pairs: [number, string][]): Promise<Map<string, number>> {

@@ -187,6 +187,22 @@ describe("CSV import: POST /api/v1/imports, GET /imports/{id}, /apply, /cancel",
     expect((await sale(c, String(shop.json.id), "O-2", [{ lineId: "1", code: "k-one", quantity: 1 }])).json.lines[0].result).toBe("applied");
   });
 
+  it("importing the same file again (as an exported file comes back) writes nothing and moves no stock", async () => {
+    const c = await newAccount();
+    const shop = await c.post("/shops", { kind: "shopify", name: "三号店", importEnabled: false, updateEnabled: false, credentials: { shopDomain: "z.myshopify.com", accessToken: "t" } });
+    expect(shop.status).toBe(201);
+    const text = csv(HEAD + ",三号店:管理,三号店:モールコード", "SAME-1,同じ,,6,1,2,自動,,対象,", "SAME-2,同じ二,,3,,,手動,,対象外,s-2");
+    await applied(c, (await validated(c, sjis(text), "kind=products")).id);
+    const before = await Promise.all(["SAME-1", "SAME-2"].map(async (code) => ({ p: (await c.get(`/products/${code}`)).json, m: (await c.get(`/products/${code}/movements`)).json.items })));
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await applied(c, (await validated(c, sjis(text), "kind=products")).id);
+    expect(again.applied).toMatchObject({ created: 0, updated: 2 });
+    for (const [i, code] of ["SAME-1", "SAME-2"].entries()) {
+      expect((await c.get(`/products/${code}`)).json).toEqual(before[i].p); // updatedAt too
+      expect((await c.get(`/products/${code}/movements`)).json.items).toEqual(before[i].m);
+    }
+  });
+
   it("the import is one 操作ログ entry with the user and the counts, and GET /jobs/{id} shows its phase and rows", async () => {
     const c = await newAccount();
     const r = await validated(c, utf8(csv("マスターコード,商品名,総在庫数", "L-1,一,1", "L-2,二,x")), "kind=products");
