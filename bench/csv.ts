@@ -5,7 +5,8 @@
 // (default 100,000) in Shift_JIS (CP932, with ①㈱髙﨑 in the names, as Excel saves it) with
 // encoding-japanese, uploads it (POST /api/v1/imports, raw text/csv body), polls the job until
 // it is validated, applies it, polls until applied, and prints the upload, validate and apply
-// times (and rows/s). Then, if GET /api/v1/exports/products.csv exists, the export time.
+// times (and rows/s); then the same for a stock file (加算・減算, -1 on every product); then, if
+// GET /api/v1/exports/products.csv exists, the export time.
 // Env: KURA_URL, OPERATOR_TOKEN (else .dev.vars in the cwd).
 import Encoding from "encoding-japanese";
 import { json, operatorToken, request } from "./http";
@@ -72,6 +73,20 @@ console.log(`validate                                  ${secs(t2 - t1)}`);
 console.log(`apply                                     ${secs(t3 - t2)}   (${done.applied.created.toLocaleString()} created)`);
 console.log(`upload + validate + apply                 ${secs(t3 - t0)}   (${Math.round(N / ((t3 - t0) / 1000)).toLocaleString()} rows/s)`);
 if (!count) throw new Error("no products after apply");
+
+// ---- a stock file over the same products (加算・減算: one adjust movement per row) ---------------
+const stockText = ["マスターコード,総在庫数", ...Array.from({ length: N }, (_, i) => `CSV-${String(i).padStart(6, "0")},-1`)].join("\r\n") + "\r\n";
+const s0 = Date.now();
+const sup = await request(KURA, "POST", "/api/v1/imports?kind=stock&stockMode=adjust", { ...auth, "content-type": "text/csv" }, Buffer.from(stockText), 300_000);
+if (sup.status !== 202) throw new Error(`stock upload → ${sup.status} ${sup.text.slice(0, 300)}`);
+const sid = JSON.parse(sup.text).id as number;
+await until(sid, "validated", "stock validate");
+const s1 = Date.now();
+await kura("POST", `/imports/${sid}/apply`, {});
+await until(sid, "applied", "stock apply");
+const s2 = Date.now();
+const probe = await kura("GET", `/products/CSV-000001`);
+console.log(`stock file (${N.toLocaleString()} rows, adjust -1): upload + validate ${secs(s1 - s0)}, apply ${secs(s2 - s1)}; CSV-000001 on hand ${probe.onHand} (was 4)`);
 
 // ---- export (another helper builds it) ---------------------------------------------------------
 const t4 = Date.now();
