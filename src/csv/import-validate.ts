@@ -99,6 +99,11 @@ export async function validateChunk(db: Db, imp: Import, rows: ImportRow[], newB
         const g = byName.get(row.group);
         if (g === undefined) bad(header("group", "グループ"), `グループ「${row.group}」はありません`, `there is no product group "${row.group}"`);
         else groupId = g;
+      } else if (p?.isSet && row.components) {
+        // A registered set whose group cell is empty goes where its components go: moving a
+        // component moves its whole set family.
+        const moving = row.components.find((c) => c.inFile?.group !== undefined && byName.has(c.inFile.group));
+        if (moving) groupId = byName.get(moving.inFile!.group!)!;
       }
       v.groupId = groupId;
       const isSet = p ? p.isSet : !!row.components;

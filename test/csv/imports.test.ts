@@ -245,6 +245,22 @@ describe("CSV import: sets, large files, and the plain functions a dashboard pag
     expect((await c.get("/products/Z-TEA")).json.onHand).toBe(8);
   });
 
+  it("an existing product moves group with its set family, and an existing set gets new components", async () => {
+    const c = await newAccount();
+    const season = (await c.post("/groups", { name: "季節商品" })).json;
+    await product(c, "G-TEA", { onHand: 10 });
+    await product(c, "G-CUP", { onHand: 5 });
+    await product(c, "G-SET", { components: [{ masterCode: "G-TEA", quantity: 1 }] });
+    const r = await validated(c, utf8(csv(HEAD, "G-TEA,,季節商品,,,,,", "G-CUP,,季節商品,,,,,", "G-SET,,,,,,,G-TEA*2;G-CUP*1")), "kind=products");
+    expect(r.errors).toEqual([]);
+    await applied(c, r.id);
+    for (const code of ["G-TEA", "G-CUP", "G-SET"]) expect((await c.get(`/products/${code}`)).json.group.id, code).toBe(season.id);
+    const set = (await c.get("/products/G-SET")).json;
+    expect(set.components).toEqual([{ masterCode: "G-CUP", quantity: 1 }, { masterCode: "G-TEA", quantity: 2 }]);
+    expect(set.onHand).toBe(5); // min(10 / 2, 5)
+    expect((await c.get("/products/G-TEA")).json.onHand).toBe(10);
+  });
+
   it("a 1,200-row file goes through in chunks; with the plan full after 1,000 it registers exactly the first 1,000 new rows", async () => {
     const c = await newAccount({ maxProducts: 1000, maxShops: 5 });
     const rows = Array.from({ length: 1200 }, (_, i) => `BIG-${String(i).padStart(4, "0")},大量 ${i},,${i % 7},,,,`);
