@@ -107,7 +107,14 @@ export async function startImport(env: Env, db: Db, who: Principal, input: Start
       columns, rowsTotal: rows.length, chunksTotal: chunks.length, phaseStartedAt: now, createdAt: now, updatedAt: now,
     })
     .returning();
-  await insertChunks(db, accountId, imp.id, chunks);
+  try {
+    await insertChunks(db, accountId, imp.id, chunks);
+  } catch (err) {
+    // Half a file must not be validated as if it were the whole: nothing of it is kept.
+    await db.delete(imports).where(eq(imports.id, imp.id));
+    await db.delete(jobs).where(eq(jobs.id, job.id));
+    throw err;
+  }
   await enqueueImport(env, accountId, imp.id);
   return getImportReport(db, accountId, imp.id);
 }
