@@ -3,6 +3,7 @@ import { apiRouter } from "../../lib/validate";
 import { groupsApi } from "./groups";
 import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
+import { mailApi } from "./mail";
 import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
 import { productsApi } from "./products";
@@ -21,7 +22,7 @@ import { unreflectedApi } from "./unreflected";
 export const api = apiRouter();
 
 api.route("/operator", operatorApi);
-const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
+const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi, "/mail": mailApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
   "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi };
 for (const [path, router] of Object.entries(resources)) {

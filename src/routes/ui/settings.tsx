@@ -7,7 +7,7 @@ import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import type { FieldErrors } from "../../views/form-field";
 import { SettingsPage } from "../../views/settings-page";
-import { changeSettings } from "../api/settings";
+import { changeSettings, inboundEmailOf } from "../api/settings";
 import { frame } from "./middleware";
 
 // システム設定: 在庫連動 (stopping it needs a ticked confirmation, so it works without JS),
@@ -30,10 +30,13 @@ const DONE: Record<string, MessageKey> = {
 async function page(c: Context<UiEnv>, extra: { errors?: FieldErrors; form?: Record<string, string>; status?: 200 | 400 } = {}) {
   const s = c.get("session")!;
   const db = c.get("db");
-  const [settings, account, products] = await Promise.all([getSettings(db, s.account.id), getAccount(db, s.account.id), countProducts(db, s.account.id)]);
+  const [settings, account, products, inbound] = await Promise.all([
+    getSettings(db, s.account.id),
+    getAccount(db, s.account.id),
+    countProducts(db, s.account.id),
+    inboundEmailOf(c.env, db, s.account.id),
+  ]);
   const done = DONE[c.req.query("done") ?? ""];
-  // issue 9 adds the account's own inbound address; until then the page says 準備中.
-  const inbound = (settings as { inboundEmail?: string | null } | undefined)?.inboundEmail ?? null;
   return c.html(
     <SettingsPage
       frame={frame(c)}
