@@ -51,6 +51,7 @@ export function shopOut(s: Shop, failingListings: number, sync: SyncView = NO_SY
   return {
     id: s.id,
     kind: s.kind as MallKind,
+    intake: isMailKind(s.kind) ? ("mail" as const) : ("api" as const),
     name: s.name,
     importEnabled: s.importEnabled,
     updateEnabled: s.updateEnabled,
