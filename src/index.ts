@@ -20,7 +20,7 @@ export default {
   },
   // Cloudflare Email Routing: order mails forwarded to an account's inbound address (src/mail/).
   // A mail for no account is refused at SMTP time, so the sender learns the address is wrong.
-  async email(message, env) {
+  async email(message, env, _ctx) {
     const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
     const res = await receiveMail(env, createDb(env.DB), { from: message.from, to: message.to, raw });
     if ("rejected" in res) message.setReject(res.rejected);
