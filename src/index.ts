@@ -19,7 +19,10 @@ export default {
     else await consume(batch, env);
   },
   // Cloudflare Email Routing: order mails forwarded to an account's inbound address (src/mail/).
-  // A mail for no account is refused at SMTP time, so the sender learns the address is wrong.
+  // A mail for no account is refused at SMTP time, so the sender learns the address is wrong. A
+  // failure inside (D1 or a StockGroup unavailable) throws: Email Routing then answers the sending
+  // server with a temporary error and it delivers again later; lines already taken in are keyed
+  // shop + order + line, so the second delivery changes stock only by what the first did not.
   async email(message, env, _ctx) {
     const raw = new Uint8Array(await new Response(message.raw).arrayBuffer());
     const res = await receiveMail(env, createDb(env.DB), { from: message.from, to: message.to, raw });

@@ -125,6 +125,30 @@ describe("email(): order mails of the seven carts", () => {
     expect(await onHand(c, "TEA-SENCHA-100")).toBe(START);
   });
 
+  it("with 取込み off the mail is held, not taken in; after 取込み is back on a retry takes it in", async () => {
+    const { c, shops, to } = await shopWithCatalogue(["kinarino"]);
+    await c.patch(`/shops/${shops.kinarino}`, { importEnabled: false });
+    await deliver(fixture("kinarino.eml"), to);
+    const held = (await c.get("/mail")).json.items[0];
+    expect(held).toMatchObject({ outcome: "held", shopId: shops.kinarino, orderId: "KN1130-5521", rawKept: true, reason: expect.stringContaining("取込みがオフ") });
+    expect(await onHand(c, "SWEET-MONAKA-8")).toBe(START);
+    await c.patch(`/shops/${shops.kinarino}`, { importEnabled: true });
+    expect((await c.post(`/mail/${held.id}/retry`)).json).toMatchObject({ outcome: "applied", rawKept: false });
+    expect(await onHand(c, "SWEET-MONAKA-8")).toBe(START - 2);
+  });
+
+  it("a mail over 1 MiB is kept unread (unparsed, its raw message cut at 256 KiB), and touches no stock", async () => {
+    const { c, to } = await shopWithCatalogue(["qoo10"]);
+    const head = fixture("qoo10.eml");
+    const big = new Uint8Array(head.length + 1_100_000);
+    big.set(head);
+    big.fill(0x41, head.length);
+    expect((await deliver(big, to)).rejected).toBeNull();
+    const mail = (await c.get("/mail")).json.items[0];
+    expect(mail).toMatchObject({ outcome: "unparsed", rawKept: true, rawTruncated: true, rawSize: big.length, reason: expect.stringContaining("大きすぎます") });
+    expect(await onHand(c, "CUP-YUNOMI-RED")).toBe(START);
+  });
+
   it("a code no product has is kept as 未登録コード, as from any mall", async () => {
     const c = await newAccount();
     await product(c, "TEA-SENCHA-100", { onHand: START });
