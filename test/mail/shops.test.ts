@@ -53,6 +53,10 @@ describe("shops of the e-mail carts", () => {
     expect(tasks.filter((t) => "shopId" in t.task && t.task.shopId === id)).toEqual([]);
     await sale(c, "pos", "R-1", [{ lineId: "1", code: "TEA-01", quantity: 1 }]);
     expect((await c.get(`/shops/${id}`)).json).toMatchObject({ unreflected: 0, lastPushAt: null });
+    // なぜこの数?: nothing is sent to it, and the trace says why.
+    const fig = (await c.get("/products/TEA-01/figures")).json.shops.find((f: any) => f.shopId === id);
+    expect(fig.figure).toBeNull();
+    expect(fig.trace[0]).toMatchObject({ step: "switches", args: { cause: "mail" } });
     // The whole scheduled run goes through with the shop there.
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
