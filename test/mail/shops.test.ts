@@ -107,3 +107,36 @@ describe("dashboard: e-mail shops and the inbound address", () => {
     expect(en.html).toContain("Where to forward order mails");
   });
 });
+
+describe("dashboard: the order mails received", () => {
+  it("システム設定 lists the latest mails with their result; one held for want of a shop is taken in by 再取込み, once", async () => {
+    const acct = await newShop();
+    const c = clientFor(acct.accountId, acct.apiToken);
+    await product(c, "TEA-HOJI-80", { onHand: 10 });
+    const to = await inboundOf(c);
+    await deliver(fixture("shoplist.eml"), to);
+    await deliver(fixture("not-an-order.eml"), to);
+    const admin = await login(acct.users.admin.email);
+    let page = (await admin.get("/settings")).html;
+    expect(page).toContain("最近受信した注文メール");
+    expect(page).toContain("SHOPLIST のショップがありません");
+    expect(page).toContain("件名からモールを判別できません");
+    const held = (await c.get("/mail?outcome=held")).json.items[0];
+    // A viewer sees the list but cannot take a mail in.
+    const viewer = await login(acct.users.viewer.email);
+    expect((await viewer.get("/settings")).html).not.toContain(`/settings/mail/${held.id}/retry`);
+    expect((await viewer.post(`/settings/mail/${held.id}/retry`)).status).toBe(403);
+    expect(page).toContain(`action="/settings/mail/${held.id}/retry"`);
+    await c.post("/shops", { kind: "shoplist", name: "SHOPLIST 店" });
+    const res = await admin.post(`/settings/mail/${held.id}/retry`);
+    expect(res.status).toBe(303);
+    page = (await admin.get(res.location!)).html;
+    expect(page).toContain("注文メールを再取込みしました");
+    expect((await c.get("/products/TEA-HOJI-80")).json.onHand).toBe(8);
+    expect((await admin.post(`/settings/mail/${held.id}/retry`)).location).toContain("mailNotRetried");
+    expect((await c.get("/products/TEA-HOJI-80")).json.onHand).toBe(8);
+    // Another account's admin cannot reach it.
+    const other = await newShop();
+    expect((await (await login(other.users.admin.email)).post(`/settings/mail/${held.id}/retry`)).status).toBe(404);
+  });
+});
