@@ -88,5 +88,5 @@ export const CART_TABLES: CartTable[] = [
 /** The cart a subject names, or null (the order of CART_TABLES decides between markers). */
 export function cartBySubject(subject: string): CartTable | null {
   const s = subject.normalize("NFKC");
-  return CART_TABLES.find((t) => t.subject.test(s.normalize("NFKC")) || t.subject.test(subject)) ?? null;
+  return CART_TABLES.find((t) => t.subject.test(s) || t.subject.test(subject)) ?? null;
 }
