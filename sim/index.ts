@@ -54,6 +54,9 @@ export function createMallSim(opts: { now?: () => number } = {}) {
   // The carts without an order API send the merchant an order mail instead: this writes one, as
   // raw RFC 5322 bytes (base64: a Shift_JIS body is not UTF-8), for the caller to deliver to Kura's
   // email() handler (the demo posts it to wrangler dev's /cdn-cgi/handler/email).
+  // Order numbers count up from the simulator's start time (ms), so two mails never share one,
+  // however many are written in a second, and a restarted simulator does not reuse the last run's.
+  const mailBase = opts.now?.() ?? Date.now();
   let mailSeq = 0;
   app.post("/mail/__sim/orders", async (c) => {
     const body = (await c.req.json().catch(() => null)) as { cart?: string; to?: string; lines?: { code: string; quantity: number; name?: string }[] } | null;
@@ -61,7 +64,8 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     if (!body || !MAIL_CARTS.includes(cart) || !body.to || !body.lines?.length) return c.json({ error: "cart (one of " + MAIL_CARTS.join(", ") + "), to and lines are required" }, 400);
     const now = opts.now?.() ?? Date.now();
     mailSeq++;
-    const orderId = cart === "qoo10" ? String(1_100_000_000 + (Math.floor(now / 1000) % 100_000_000) * 10 + (mailSeq % 10)) : `${cart.slice(0, 2).toUpperCase()}${now}${mailSeq % 10}`;
+    const n = mailBase + mailSeq;
+    const orderId = cart === "qoo10" ? String(1_000_000_000 + (n % 8_999_999_999)) : `${cart.slice(0, 2).toUpperCase()}${n}`;
     const raw = orderMail({ cart, orderId, date: new Date(now), items: body.lines.map((l) => ({ code: l.code, name: l.name ?? l.code, quantity: l.quantity })) }, { to: body.to });
     const from = /<([^>]+)>/.exec(LAYOUTS[cart].from)?.[1] ?? LAYOUTS[cart].from;
     return c.json({ orderId, from, raw: Buffer.from(raw).toString("base64") });
