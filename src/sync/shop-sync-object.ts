@@ -56,6 +56,12 @@ const RUN_SECONDS = 10;
 const CHANGE_RUN_SECONDS = 2;
 /** At most this many listings per alarm run; the rest follow in the next run. */
 const RUN_LIMIT = 2000;
+/**
+ * A resync's run may be larger: it is sent one mall call at a time, each planned just before it
+ * goes and with any sold-out figure sent first, so a long run holds no sale back, and fewer run
+ * boundaries (each an alarm, a plan and a record outside the budget's slots) waste less budget.
+ */
+const RESYNC_RUN_LIMIT = 10_000;
 /** An item the mall refused is tried again after this, then less often, up to 在庫反映間隔. */
 const ITEM_RETRY_MS = 60_000;
 /** The share of the mall's documented rate Kura paces itself at. */
@@ -85,10 +91,10 @@ export function laneOf(kind: string, url: string): "main" | "orders" {
 }
 
 /** Listings per alarm run for this mall: about `seconds` of its budget, in whole batches. */
-export function runItems(kind: string, seconds = RUN_SECONDS): number {
+export function runItems(kind: string, seconds = RUN_SECONDS, limit = RUN_LIMIT): number {
   const { pushBatch, requestsPerSecond } = adapterFor(kind).limits;
   // A mall whose batch is a feed (Amazon) takes a resync in few large runs: createFeed is scarce.
-  const cap = Math.max(RUN_LIMIT, Math.min(pushBatch, 10_000));
+  const cap = Math.max(limit, Math.min(pushBatch, 10_000));
   return Math.min(cap, pushBatch * Math.max(1, Math.round(requestsPerSecond * seconds)));
 }
 
@@ -295,7 +301,7 @@ export class ShopSync extends DurableObject<Env> {
     // than one run. A resync goes before the catalogue check, which it covers anyway.
     const changes = dirtyDue ? this.store.due(now, runItems(shop.kind, CHANGE_RUN_SECONDS), false) : [];
     if (changes.length) await this.sendDirty(ref, db, shop, changes, cap);
-    else if (resync && resync.notBefore <= now) await this.resyncStep(ref, db, shop, resync, limit, cap);
+    else if (resync && resync.notBefore <= now) await this.resyncStep(ref, db, shop, resync, runItems(shop.kind, RUN_SECONDS, RESYNC_RUN_LIMIT), cap);
     else if (dirtyDue) await this.sendDirty(ref, db, shop, this.store.due(now, limit, true), cap);
     await this.arm();
   }
@@ -339,22 +345,44 @@ export class ShopSync extends DurableObject<Env> {
       await finishJobShop(db, ref.accountId, st.jobId, shop.id);
       return this.stepDone(st.jobId, null);
     }
+    // One mall call's worth at a time, each planned just before it goes (a figure is never older
+    // than the sale before it), with any sold-out figure that became due sent in between.
+    const batch = Math.max(1, adapterFor(shop.kind).limits.pushBatch);
+    const progress = { done: 0, sent: 0, errors: 0, after: st.after, lastError: undefined as string | undefined };
+    let cancelled = false;
     try {
-      const out = await pushShop(this.env, db, shop, { all: true, productIds: ids, fetch: this.budgetedFetch(shop) });
-      const at = Date.now();
-      this.settle(out, at);
-      // A refused item is retried like any change, without holding the resync up.
-      const failed = out.filter((o) => !o.ok);
-      this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
-      const last = failed[failed.length - 1];
-      await advanceJobShop(db, st.jobId, shop.id, { done: ids.length, sent: out.length - failed.length, errors: failed.length, ...(last && { lastError: `${last.mallCode}: ${last.error}` }) });
-      this.stepDone(st.jobId, { ...st, after: ids[ids.length - 1], notBefore: 0, failures: 0 });
+      for (let i = 0; i < ids.length; i += batch) {
+        if (i > 0) {
+          // A cancelled 一括反映 stops here, not at the end of the run (BASE: one item a second).
+          if (!(await jobShopRunning(db, st.jobId, shop.id))) {
+            cancelled = true;
+            break;
+          }
+          await this.sendSoldOut(ref, db, shop, cap);
+        }
+        const chunk = ids.slice(i, i + batch);
+        const out = await pushShop(this.env, db, shop, { all: true, productIds: chunk, fetch: this.budgetedFetch(shop) });
+        const at = Date.now();
+        this.settle(out, at);
+        // A refused item is retried like any change, without holding the resync up.
+        const failed = out.filter((o) => !o.ok);
+        this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
+        const last = failed[failed.length - 1];
+        progress.done += chunk.length;
+        progress.sent += out.length - failed.length;
+        progress.errors += failed.length;
+        progress.after = chunk[chunk.length - 1];
+        if (last) progress.lastError = `${last.mallCode}: ${last.error}`;
+      }
+      await advanceJobShop(db, st.jobId, shop.id, { done: progress.done, sent: progress.sent, errors: progress.errors, ...(progress.lastError && { lastError: progress.lastError }) });
+      this.stepDone(st.jobId, cancelled ? null : { ...st, after: progress.after, notBefore: 0, failures: 0 });
     } catch (err) {
       const e = err instanceof MallError ? err : new MallError("transient", String(err));
-      await advanceJobShop(db, st.jobId, shop.id, { done: 0, sent: 0, errors: 0, lastError: e.message });
-      if (e.errorClass === "auth") return; // 停止中: the resync goes on from here after kick()
+      // The calls that went through before the failure count; the resync goes on after them.
+      await advanceJobShop(db, st.jobId, shop.id, { done: progress.done, sent: progress.sent, errors: progress.errors, lastError: e.message });
+      if (e.errorClass === "auth") return this.stepDone(st.jobId, { ...st, after: progress.after }); // 停止中: goes on from here after kick()
       const wait = this.backoff(e, st.failures + 1, cap);
-      this.stepDone(st.jobId, { ...st, notBefore: Date.now() + wait, failures: st.failures + 1 });
+      this.stepDone(st.jobId, { ...st, after: progress.after, notBefore: Date.now() + wait, failures: st.failures + 1 });
       console.warn(JSON.stringify({ msg: "resync step will be retried", shop: shopSyncName(ref), errorClass: e.errorClass, retryInMs: wait, error: e.message }));
     }
   }
@@ -430,14 +458,19 @@ export class ShopSync extends DurableObject<Env> {
    */
   private soldOutFirst(ref: ShopRef, shop: Shop, send: typeof fetch): typeof fetch {
     return (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const rows = this.store.due(SOLD_OUT_DUE, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
-      if (rows.length && shop.status !== "stopped" && shop.updateEnabled) {
+      if (this.store.due(SOLD_OUT_DUE, 1, false).length && shop.status !== "stopped" && shop.updateEnabled) {
         const db = createDb(this.env.DB);
         const settings = await getSettings(db, ref.accountId);
-        if (!settings || settings.syncEnabled) await this.sendDirty(ref, db, shop, rows, retryCapMs(settings?.reflectIntervalMin));
+        if (!settings || settings.syncEnabled) await this.sendSoldOut(ref, db, shop, retryCapMs(settings?.reflectIntervalMin));
       }
       return send(input, init);
     }) as typeof fetch;
+  }
+
+  /** Sends the sold-out figures that are due (the caller has checked the shop takes updates). */
+  private async sendSoldOut(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, cap: number) {
+    const rows = this.store.due(SOLD_OUT_DUE, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
+    if (rows.length) await this.sendDirty(ref, db, shop, rows, cap);
   }
 
   /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget (its lane's). */

@@ -123,6 +123,37 @@ describe("一括反映 (resync)", () => {
     expect(untouched.length).toBeGreaterThan(0);
   }, 150_000);
 
+  it("a last unit sold during a resync goes between two of its calls, not after the run", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    // BASE: one item per call, about one a second, so one run of the resync is ten calls.
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
+    const codes = await catalogue(c, "BS", 30);
+    const mallIds = codes.map((_, i) => String(7101 + i));
+    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code, i) => ({ code, quantity: 11 + i })) });
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
+    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
+    const resent = async () => ((await sim.control("base", "GET", "/listings")).items as { code: string; quantity: number }[]).filter((l) => l.code !== "7130" && l.quantity > 0).length;
+
+    const started = await c.post(`/shops/${shop.id}/resync`);
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    // The first run has ended and the second begun: the sale falls at the start of a ten-call run.
+    await until("the first run", () => job(c, started.json.id), (j) => j.done >= 10, 30_000);
+    const before = await resent();
+    await sale(c, "pos", "P-BS-30", [{ lineId: "1", code: "BS-030", quantity: 40 }]);
+    await until("BASE shows BS-030 sold out", () => sim.shows("base", "7130"), (q) => q === 0, 20_000);
+    // It did not wait for the run's other calls: at most a call or two of the resync went before it.
+    expect((await resent()) - before).toBeLessThanOrEqual(3);
+    expect((await job(c, started.json.id)).status).toBe("running");
+    await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 60_000);
+    for (const [i, code] of mallIds.slice(0, 29).entries()) expect(await sim.shows("base", code)).toBe(11 + i);
+    expect(await sim.shows("base", "7130")).toBe(0);
+    const traffic = (await sim.control("base", "GET", "/traffic")) as { maxInFlight: number; overBudget: number };
+    expect(traffic).toMatchObject({ maxInFlight: 1, overBudget: 0 });
+  }, 150_000);
+
   it("a new shop's first full sync never holds a sale back", async () => {
     const c = await newAccount();
     // BASE item ids as master codes: the default mapping finds them. 25 products ≈ 28 s of BASE's budget.
