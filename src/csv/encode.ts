@@ -10,6 +10,9 @@ import Encoding from "encoding-japanese";
 export const CSV_ENCODINGS = ["utf-8", "shift_jis"] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 
+/** A dashboard link's ?encoding=: Shift_JIS when asked for by any of its usual names, else UTF-8. */
+export const csvEncodingParam = (raw: string | undefined): CsvEncoding => (/^(shift_jis|sjis|cp932|windows-31j)$/i.test(raw ?? "") ? "shift_jis" : "utf-8");
+
 export const csvContentType = (encoding: CsvEncoding) => (encoding === "shift_jis" ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8");
 
 /** "kura-products-20261201.csv": what the file is and the JST day it was taken. */

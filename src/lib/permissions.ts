@@ -77,6 +77,10 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/logs/sales.csv", right: "catalog" },
   { method: "GET", path: "/logs/mall-updates.csv", right: "catalog" },
   { method: "GET", path: "/logs/operations.csv", right: "catalog" },
+  // 商品管理's CSV menu: the catalogue as a file is catalog work, as the log files are.
+  { method: "GET", path: "/products/export/products.csv", right: "catalog" },
+  { method: "GET", path: "/products/export/stock.csv", right: "catalog" },
+  { method: "GET", path: "/products/export/mappings.csv", right: "catalog" },
   { method: "POST", path: "/attention/unreflected", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/map", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/apply", right: "catalog" },

@@ -11,6 +11,7 @@ import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { groupsPages } from "./groups";
 import { productEditor } from "./product-edit";
 import { productTrace } from "./product-trace";
+import { productsCsv } from "./products-csv";
 import { productsPage } from "./products";
 import { settingsPages } from "./settings";
 import { shopsPages } from "./shops";
@@ -31,6 +32,7 @@ dashboard.use("*", pagesOnly(language), pagesOnly(sameOrigin), pagesOnly(session
 dashboard.route("/", authPages);
 dashboard.route("/", homePage);
 dashboard.route("/", productsPage);
+dashboard.route("/", productsCsv);
 dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);
