@@ -158,11 +158,13 @@ describe("モール更新ログ and 操作ログ", () => {
     expect(tableRows((await b.get(`/logs/mall-updates?shop=${honten}`)).html).map((r) => r[5])).toEqual(["OK"]);
   });
 
-  it("操作ログ names the user who acted, and filters by target", async () => {
+  it("操作ログ names the user who acted and the action in words, and filters by target", async () => {
     const b = await login(shop.users.viewer.email);
     const rows = tableRows((await b.get("/logs/operations")).html);
-    expect(rows.map((r) => r.slice(1, 3))).toEqual([["APIトークン #7", "product.create"], ["staff さん", "stock.set"], ["運営者", "account.create"]]);
+    expect(rows.map((r) => r.slice(1, 3))).toEqual([["APIトークン #7", "商品登録"], ["staff さん", "在庫数の上書き"], ["運営者", "アカウント作成"]]);
     expect(tableRows((await b.get("/logs/operations?code=CUP-1")).html)).toHaveLength(1);
+    const english = tableRows((await b.get("/logs/operations?lang=en")).html);
+    expect(english.map((r) => r[2])).toEqual(["Product registered", "Stock set", "Account created"]);
   });
 });
 
@@ -200,7 +202,7 @@ describe("CSV export", () => {
     const b = await login(shop.users.owner.email);
     const lines = (await csv(b, "/logs/operations.csv?code=TEA-1")).text.slice(1).split("\r\n");
     expect(lines[0]).toBe("日時,ユーザー,操作,対象,変更前,変更後");
-    expect(lines[1]).toBe('2026-11-30 11:00:00,staff さん,stock.set,TEA-1,"{""onHand"":10}","{""onHand"":15}"');
+    expect(lines[1]).toBe('2026-11-30 11:00:00,staff さん,在庫数の上書き,TEA-1,"{""onHand"":10}","{""onHand"":15}"');
   });
 
   it("a viewer sees the log but no export link, and the export itself is 403", async () => {

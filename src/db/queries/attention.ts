@@ -1,13 +1,23 @@
 import { and, count, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { products, salesLog } from "../schema";
+import { candidateSources } from "./product-filters";
 import { productFilters } from "./products";
 
 // What the home page counts: the same 状態 conditions as the 商品管理 filter (productFilters), so
 // a count on the home page is the length of the list its link opens.
 
+/**
+ * Counted from the filter's index-bound candidates (stock rows under the threshold), each checked
+ * by the exact conditions: a count over every product of the account took ~60 ms at 100,000.
+ */
 export async function countProductsWithStatus(db: Db, accountId: number, status: "low" | "negative"): Promise<number> {
-  const row = await db.select({ n: count() }).from(products).where(and(...productFilters(accountId, { status }))).get();
+  const [candidates] = candidateSources(accountId, { status });
+  const row = await db
+    .select({ n: count() })
+    .from(products)
+    .where(and(sql`${products.id} IN (${candidates})`, ...productFilters(accountId, { status }, true)))
+    .get();
   return row?.n ?? 0;
 }
 

@@ -68,7 +68,7 @@ export function productFilters(accountId: number, q: ProductFilter, pinned = fal
 const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 /** Index-bound queries (one column `id`) each returning every product the filter can match, and maybe more. */
-function candidateSources(accountId: number, q: ProductFilter): SQL[] {
+export function candidateSources(accountId: number, q: ProductFilter): SQL[] {
   const out: SQL[] = [];
   // CROSS JOIN: the search index drives, whatever the planner guesses about the account's size.
   if (q.query && [...q.query].length >= TRIGRAM) {

@@ -106,6 +106,16 @@ function actorName(actor: string, names: LogNames, t: Translate): string {
   return actor;
 }
 
+/**
+ * An 操作ログ action in words ("product.create" → 商品登録). An action without a label yet is
+ * shown as its code rather than hidden.
+ */
+export function actionLabel(action: string, t: Translate): string {
+  const key = `op.${action}` as MessageKey;
+  const label = t(key);
+  return label === key ? action : label;
+}
+
 function salesQuery(q: ParsedFilters, before: number | undefined, limit: number): SalesLogQuery {
   return { from: q.from, to: q.to, masterCode: q.filters.code || undefined, shopId: q.filters.shop, result: q.filters.result as SalesLogQuery["result"], beforeId: before, limit };
 }
@@ -169,7 +179,7 @@ export const LOG_TABLES: Record<LogKind, LogTable> = {
       const rows = await listOperationLog(db, accountId, { from: q.from, to: q.to, masterCode: q.filters.code || undefined, beforeId: before, limit });
       return rows.map((r) => ({
         id: r.id,
-        cells: [txt(jstTime(r.at)), txt(actorName(r.actor, names, t)), txt(r.action), txt(r.target), { text: json(r.before), wrap: true }, { text: json(r.after), wrap: true }],
+        cells: [txt(jstTime(r.at)), txt(actorName(r.actor, names, t)), txt(actionLabel(r.action, t)), txt(r.target), { text: json(r.before), wrap: true }, { text: json(r.after), wrap: true }],
       }));
     },
   },
