@@ -247,6 +247,28 @@ describe("log exports", () => {
     expect(utf8Rows(await download(c.token, "sales-log.csv?from=2020-01-01&to=2020-01-31")).slice(1)).toEqual([]);
   });
 
+  it("モール更新ログ: shop and result filters, an error's text in its cell, a shop of another account refused", async () => {
+    const rakuten = await addShop(c.accountId, "楽天本店");
+    const yahoo = await addShop(c.accountId, "Yahoo!店", "yahoo");
+    const at = Date.parse("2026-11-30T01:00:00Z"); // 10:00 JST
+    await env.DB.prepare(
+      `INSERT INTO mall_update_log (account_id, at, shop_id, master_code, mall_code, figure, result, attempt) VALUES
+       (?, ?, ?, 'TEA-1', 'rk-tea-1', 8, 'ok', 1), (?, ?, ?, 'TEA-1', 'tea-1', 8, 'item: 在庫数が不正です, "code" 400', 2)`,
+    ).bind(c.accountId, at, rakuten, c.accountId, at + 1000, yahoo).run();
+    const all = utf8Rows(await download(c.token, "mall-updates-log.csv?from=2026-11-30&to=2026-11-30"));
+    expect(all[0]).toEqual(["送信日時", "店舗", "マスターコード", "モールコード", "送信在庫数", "結果", "試行回数", "モール確認日時"]);
+    expect(all.slice(1).map((r) => r.slice(1, 7))).toEqual([
+      ["Yahoo!店", "TEA-1", "tea-1", "8", 'item: 在庫数が不正です, "code" 400', "2"],
+      ["楽天本店", "TEA-1", "rk-tea-1", "8", "OK", "1"],
+    ]);
+    expect(all[2][0]).toBe("2026-11-30 10:00:00");
+    expect(utf8Rows(await download(c.token, `mall-updates-log.csv?shopId=${rakuten}`)).slice(1).map((r) => r[1])).toEqual(["楽天本店"]);
+    expect(utf8Rows(await download(c.token, "mall-updates-log.csv?result=error")).slice(1).map((r) => r[1])).toEqual(["Yahoo!店"]);
+    const other = await newAccount();
+    expect((await download(other.token, `mall-updates-log.csv?shopId=${rakuten}`)).status).toBe(404);
+    expect(utf8Rows(await download(other.token, "mall-updates-log.csv")).slice(1)).toEqual([]);
+  });
+
   it("操作ログ exports too; a date that is not one is a 400 problem naming the field", async () => {
     const ops = utf8Rows(await download(c.token, "operations-log.csv"));
     expect(ops[0]).toEqual(["日時", "ユーザー", "操作", "対象", "変更前", "変更後"]);
