@@ -27,6 +27,14 @@ export function csvFileName(kind: string, jstDay: string): string {
  */
 export const csvText = (rows: readonly (readonly string[])[]) => stringify(rows as string[][], { record_delimiter: "windows", quoted_match: /[\r\n]/ });
 
+/**
+ * A text cell Excel would run as a formula (=, +, -, @, or a tab or CR before one) gets a leading
+ * "'", which Excel shows as text. Only for files that are read, never imported back (the logs,
+ * whose cells hold what malls and outside systems sent): the catalogue files must import back
+ * unchanged, and their cells are the merchant's own.
+ */
+export const defuseFormula = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
 // Characters that JIS X 0208 (and text from Macs and the web) writes with one code point and CP932
 // with another: Windows maps them onto CP932's own. Without this, a product named "春〜夏" would
 // lose its wave dash to "?" in a Shift_JIS file.

@@ -7,7 +7,7 @@ import { listUsers } from "../db/queries/users";
 import { translator } from "../lib/i18n";
 import { jstDate } from "../lib/jst";
 import { LOG_TABLES, type LogKind, type LogNames, type ParsedFilters } from "../routes/ui/log-kinds";
-import { type CsvEncoding, csvContentType, csvFileName, csvStream } from "./encode";
+import { type CsvEncoding, csvContentType, csvFileName, csvStream, defuseFormula } from "./encode";
 import { type CsvKind, formatComponents, formatManaged, formatSyncMode, MAPPING_COLUMNS, PRODUCT_COLUMNS, shopHeader, STOCK_COLUMNS } from "./columns";
 
 // What each exported file holds, page by page: the three catalogue files exactly as
@@ -133,7 +133,8 @@ export async function logExport(db: Db, accountId: number, kind: LogKind, q: Par
       const rows = await table.page(db, accountId, q, before, EXPORT_PAGE, names, ja);
       if (rows.length === 0) return;
       before = rows[rows.length - 1].id;
-      yield rows.map((r) => r.cells.map((x) => x.text));
+      // Numbers (a negative 在庫 "-3") stay numbers; text from malls and outside systems is defused.
+      yield rows.map((r) => r.cells.map((x) => (x.num ? x.text : defuseFormula(x.text))));
       if (rows.length < EXPORT_PAGE) return;
     }
   }

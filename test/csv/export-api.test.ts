@@ -264,6 +264,11 @@ describe("log exports", () => {
     expect(all[2][0]).toBe("2026-11-30 10:00:00");
     expect(utf8Rows(await download(c.token, `mall-updates-log.csv?shopId=${rakuten}`)).slice(1).map((r) => r[1])).toEqual(["楽天本店"]);
     expect(utf8Rows(await download(c.token, "mall-updates-log.csv?result=error")).slice(1).map((r) => r[1])).toEqual(["Yahoo!店"]);
+    // A mall's error text that Excel would run as a formula is written as text.
+    await env.DB.prepare("INSERT INTO mall_update_log (account_id, at, shop_id, master_code, figure, result, attempt) VALUES (?, ?, ?, 'CUP-1', -2, ?, 1)")
+      .bind(c.accountId, at + 2000, yahoo, '=HYPERLINK("http://evil.example","x")').run();
+    const cup = utf8Rows(await download(c.token, "mall-updates-log.csv?masterCode=CUP-1"));
+    expect(cup[1].slice(4, 6)).toEqual(["-2", `'=HYPERLINK("http://evil.example","x")`]);
     const other = await newAccount();
     expect((await download(other.token, `mall-updates-log.csv?shopId=${rakuten}`)).status).toBe(404);
     expect(utf8Rows(await download(other.token, "mall-updates-log.csv")).slice(1)).toEqual([]);

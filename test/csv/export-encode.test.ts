@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/browser/esm/sync";
 import Encoding from "encoding-japanese";
 import { describe, expect, it } from "vitest";
-import { CsvEncoder, csvFileName, csvStream, csvText } from "../../src/csv/encode";
+import { CsvEncoder, csvFileName, csvStream, csvText, defuseFormula } from "../../src/csv/encode";
 
 // The CSV writer and its encodings on their own: what a file's bytes are, what happens to a
 // character Shift_JIS cannot hold, and that the stream reads one page at a time.
@@ -22,6 +22,13 @@ describe("csvText", () => {
     const text = csvText([["a,b", 'say "hi"', "one\ntwo", "cr\rx", "crlf\r\ny", "plain"]]);
     expect(text).toBe('"a,b","say ""hi""","one\ntwo","cr\rx","crlf\r\ny",plain\r\n');
     expect(parse(text)).toEqual([["a,b", 'say "hi"', "one\ntwo", "cr\rx", "crlf\r\ny", "plain"]]);
+  });
+});
+
+describe("defuseFormula", () => {
+  it("writes a cell Excel would run as a formula as text, and leaves the rest alone", () => {
+    expect(["=1+1", "+81", "-x", "@SUM(A1)", "\t=1", "\r=1"].map(defuseFormula)).toEqual(["'=1+1", "'+81", "'-x", "'@SUM(A1)", "'\t=1", "'\r=1"]);
+    expect(["煎茶", "a=b", "", "'quoted"].map(defuseFormula)).toEqual(["煎茶", "a=b", "", "'quoted"]);
   });
 });
 
