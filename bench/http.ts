@@ -18,7 +18,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
  * after 5 s; a loaded machine polls slower than that) fails the next request on it with
  * ECONNRESET before the server read anything: that request is sent again once, on a new socket.
  */
-export async function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
+export async function request(base: URL, method: string, path: string, headers: Record<string, string>, payload?: string | Buffer, timeoutMs = 30_000): Promise<{ status: number; text: string }> {
   try {
     return await requestOnce(base, method, path, headers, payload, timeoutMs);
   } catch (e) {
@@ -27,7 +27,7 @@ export async function request(base: URL, method: string, path: string, headers: 
   }
 }
 
-function requestOnce(base: URL, method: string, path: string, headers: Record<string, string>, payload: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+function requestOnce(base: URL, method: string, path: string, headers: Record<string, string>, payload: string | Buffer | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: base.hostname, port: base.port, method, path, agent, timeout: timeoutMs, headers: { ...headers, ...(payload ? { "content-length": Buffer.byteLength(payload) } : {}) } },

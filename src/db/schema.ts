@@ -358,14 +358,15 @@ export const invariantReports = sqliteTable(
   (t) => [index("invariant_reports_group_idx").on(t.accountId, t.groupId, t.id), index("invariant_reports_account_checked_idx").on(t.accountId, t.checkedAt)],
 );
 
-// Long-running work the merchant starts and watches (一括反映 today; imports later): one row per
-// job, and for a resync one row per shop it covers, each advanced by that shop's ShopSync.
+// Long-running work the merchant starts and watches (一括反映, CSV imports): one row per job; a
+// resync has one row per shop it covers, each advanced by that shop's ShopSync; an import has its
+// own row in `imports`, which holds its phase and progress.
 export const jobs = sqliteTable(
   "jobs",
   {
     id: integer().primaryKey({ autoIncrement: true }),
     accountId: integer().notNull(),
-    kind: text({ enum: ["resync"] }).notNull(),
+    kind: text({ enum: ["resync", "import"] }).notNull(),
     status: text({ enum: ["running", "done", "cancelled"] }).notNull(),
     createdBy: text().notNull(),
     createdAt: createdAt(),
@@ -392,4 +393,88 @@ export const jobShops = sqliteTable(
     finishedAt: integer(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.shopId] }), index("job_shops_shop_idx").on(t.accountId, t.shopId, t.status)],
+);
+
+// A CSV import (issue 10): uploaded, validated chunk by chunk, then applied chunk by chunk by a
+// job on kura-push. Progress lives here and in import_chunks, so a restarted Worker resumes where
+// it stopped and a chunk run twice changes nothing the second time.
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    jobId: integer().notNull(),
+    kind: text({ enum: ["products", "stock", "mappings"] }).notNull(),
+    encoding: text({ enum: ["utf-8", "shift_jis"] }).notNull(),
+    stockMode: text({ enum: ["set", "adjust"] }).notNull(),
+    phase: text({ enum: ["validating", "validated", "applying", "applied", "cancelled", "failed"] }).notNull(),
+    createdBy: text().notNull(),
+    appliedBy: text(),
+    fileName: text(),
+    // The file's columns as resolved from its header (JSON: [{key} | {shop, shopId, key}]).
+    columns: text({ mode: "json" }).$type<unknown[]>().notNull(),
+    rowsTotal: integer().notNull(),
+    chunksTotal: integer().notNull(),
+    // Set when validation ends: valid rows, bad rows, valid new products, how many more the plan took then.
+    rowsValid: integer(),
+    rowsInvalid: integer(),
+    newProducts: integer(),
+    planRemaining: integer(),
+    // Set by apply: "fit" or "nothing", and how many new products it may register (the plan then).
+    onPlanLimit: text({ enum: ["fit", "nothing"] }),
+    newAllowed: integer(),
+    // What apply did (JSON counts), filled as it finishes.
+    applied: text({ mode: "json" }).$type<Record<string, number>>(),
+    failure: text(),
+    // Steps that failed in a row; at MAX_FAILURES the import is failed instead of retried forever.
+    failures: integer().notNull().default(0),
+    // One worker at a time: a step takes the lease, a crashed step's lease runs out.
+    leaseUntil: integer(),
+    phaseStartedAt: integer().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer().notNull(),
+    finishedAt: integer(),
+  },
+  (t) => [index("imports_account_idx").on(t.accountId, t.id)],
+);
+
+// The parsed rows of an import, 1,000 to a row as one JSON text: a 100,000-row file is 100 rows
+// here, each read and written with one statement (D1 binds at most 100 parameters).
+export const importChunks = sqliteTable(
+  "import_chunks",
+  {
+    importId: integer().notNull().references(() => imports.id, { onDelete: "cascade" }),
+    seq: integer().notNull(),
+    accountId: integer().notNull(),
+    rowCount: integer().notNull(),
+    hasSets: integer({ mode: "boolean" }).notNull(),
+    // After validation: valid rows and new products in this chunk.
+    validRows: integer(),
+    newCount: integer(),
+    validated: integer({ mode: "boolean" }).notNull().default(false),
+    // Apply runs in two passes (plain products first, then sets, whose components may be new
+    // products further down the file).
+    appliedPlain: integer({ mode: "boolean" }).notNull().default(false),
+    appliedSets: integer({ mode: "boolean" }).notNull().default(false),
+    appliedRows: integer().notNull().default(0),
+    // The rows (JSON) and, after validation, the verdict per row (JSON). Last on purpose: SQLite
+    // stores columns in this order, and the progress sums above are then read without walking
+    // the overflow pages of ~150 KB of JSON per chunk.
+    rows: text().notNull(),
+    verdicts: text(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+// Every bad row of an import: line (header = 1), column header, reason in Japanese and English.
+export const importErrors = sqliteTable(
+  "import_errors",
+  {
+    importId: integer().notNull().references(() => imports.id, { onDelete: "cascade" }),
+    line: integer().notNull(),
+    column: text().notNull(),
+    message: text().notNull(),
+    messageEn: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line, t.column] })],
 );

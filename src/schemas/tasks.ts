@@ -31,5 +31,12 @@ export const housekeepingTask = z.object({
 });
 export type HousekeepingTask = z.infer<typeof housekeepingTask>;
 
-export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, housekeepingTask]);
+/** One step of a CSV import's job (src/csv/import-job.ts), on kura-push. */
+export const importTask = z.object({
+  kind: z.literal("import"),
+  accountId: z.number().int(),
+  importId: z.number().int(),
+});
+
+export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, housekeepingTask, importTask]);
 export type Task = z.infer<typeof task>;

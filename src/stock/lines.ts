@@ -116,7 +116,7 @@ export function applyOp(ledger: Ledger, op: StockOp, at: number): StockOpResult 
     // `sold` holds the resulting on_hand so a repeated request answers the same figure.
     ledger.sql.exec("INSERT INTO applied (key, product_id, sold, cancelled, effects, at) VALUES (?, ?, ?, 0, NULL, ?)", key, op.productId, after, at);
   }
-  ledger.log({
+  if (!op.quiet) ledger.log({
     table: "operation_log",
     row: {
       at,

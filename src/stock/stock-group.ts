@@ -103,6 +103,18 @@ export class StockGroup extends DurableObject<Env> {
     return out;
   }
 
+  /**
+   * Many set/adjust requests in one transaction (a chunk of a CSV import): one RPC for ~500 rows
+   * instead of 500. Each op keeps its own idempotency key, so a chunk sent twice changes nothing
+   * the second time. An op for a product not here (moved meanwhile, a set) fails alone.
+   */
+  async changeStocks(ref: GroupRef, ops: StockOp[]): Promise<StockOpResult[]> {
+    const at = Date.now();
+    const out = this.tx(ref, () => ops.map((op) => applyOp(this.ledger, op, at)));
+    if (out instanceof RollBack) throw new Error(out.error.detail);
+    return out;
+  }
+
   async getStock(ref: GroupRef, productIds?: number[]): Promise<StockRow[]> {
     this.remember(ref);
     return this.ledger.stock(productIds);

@@ -55,6 +55,8 @@ export interface StockOp {
   reason?: string;
   idempotencyKey?: string;
   actor: string;
+  /** No 操作ログ entry of its own: the caller writes one for the whole batch (a CSV import). */
+  quiet?: boolean;
 }
 
 export type StockOpResult =

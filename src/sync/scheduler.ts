@@ -1,3 +1,6 @@
+import { enqueueImport } from "../csv/import-job";
+import { createDb } from "../db/client";
+import { stalledImports } from "../db/queries/imports";
 import { housekeepingDue } from "./housekeeping";
 import { dueTasks } from "./tasks";
 
@@ -12,5 +15,7 @@ export async function schedule(controller: ScheduledController, env: Env): Promi
   };
   await send(env.PULL_QUEUE, due.filter((d) => d.task.kind === "pull"));
   await send(env.PUSH_QUEUE, due.filter((d) => d.task.kind !== "pull"));
+  // An import whose worker went quiet (a restart, a lost message) is handed on again.
+  for (const imp of await stalledImports(createDb(env.DB))) await enqueueImport(env, imp.accountId, imp.id);
   return { enqueued: due.length };
 }

@@ -5,6 +5,7 @@ import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
 import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
+import { runImportStep } from "../csv/import-job";
 import { runHousekeeping } from "./housekeeping";
 import { productsChanged } from "./changes";
 import { shopSync, syncPull } from "./shop-sync-client";
@@ -15,6 +16,10 @@ import { shopSync, syncPull } from "./shop-sync-client";
 
 export async function runTask(env: Env, t: Task): Promise<void> {
   if (t.kind === "housekeeping") return runHousekeeping(env, t);
+  if (t.kind === "import") {
+    await runImportStep(env, t.accountId, t.importId);
+    return;
+  }
   const db = createDb(env.DB);
   if (t.kind === "stock-changed") {
     // A figure that reached 0 is due at once on every shop; other changes coalesce briefly.

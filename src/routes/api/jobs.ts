@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getSettings } from "../../db/queries/accounts";
+import { cancelImport, importJobProgress } from "../../csv/imports";
+import { getImportByJob } from "../../db/queries/imports";
 import { cancelJob, getJob, listJobs } from "../../db/queries/jobs";
 import { operationInsert } from "../../db/queries/logs";
 import { listShops } from "../../db/queries/shops";
@@ -10,7 +12,7 @@ import type { Db } from "../../env";
 import { idParam } from "../../schemas/api";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
-// Jobs (一括反映 today): start a resync of every shop, follow any job's progress, cancel it.
+// Jobs (一括反映, CSV imports): start a resync of every shop, follow any job's progress, cancel it.
 
 export const jobsApi = apiRouter();
 export const resyncApi = apiRouter();
@@ -33,16 +35,23 @@ const jobShopSchema = z.object({
 export const jobSchema = z
   .object({
     id: z.number(),
-    kind: z.enum(["resync"]),
+    kind: z.enum(["resync", "import"]),
     status: z.enum(["running", "done", "cancelled"]),
+    importId: z.number().int().nullable().describe("kind import: the import (GET /api/v1/imports/{id} has its report)"),
+    phase: z
+      .enum(["validating", "validated", "applying", "applied", "cancelled", "failed"])
+      .nullable()
+      .describe("kind import: validating → validated (waits for apply or cancel) → applying → applied"),
+    rowsDone: z.number().int().nullable().describe("kind import: rows gone through in this phase"),
+    rowsTotal: z.number().int().nullable().describe("kind import: rows in the file"),
     createdBy: z.string(),
     createdAt: z.string(),
     finishedAt: iso,
     total: z.number().int(),
     done: z.number().int(),
     sent: z.number().int(),
-    errors: z.number().int(),
-    etaSeconds: z.number().int().nullable().describe("Seconds until the slowest shop is through"),
+    errors: z.number().int().describe("resync: listings refused; import: bad rows found so far (one per bad cell)"),
+    etaSeconds: z.number().int().nullable().describe("Seconds until the slowest shop (resync) or the phase (import) is through"),
     shops: z.array(jobShopSchema),
   })
   .openapi("Job");
@@ -53,8 +62,15 @@ const jobId = { params: z.object({ id: idParam() }) };
 export async function jobOut(db: Db, accountId: number, id: number) {
   const found = await getJob(db, accountId, id);
   if (!found) throw notFound(`job ${id} does not exist`);
+  if (found.job.kind === "import") {
+    const imp = await getImportByJob(db, accountId, id);
+    const p = imp ? await importJobProgress(db, imp) : null;
+    const view = jobView(found.job, [], new Map());
+    return { ...view, importId: p?.importId ?? null, phase: p?.phase ?? null, rowsDone: p?.rowsDone ?? null, rowsTotal: p?.rowsTotal ?? null,
+      total: p?.rowsTotal ?? 0, done: p?.rowsDone ?? 0, errors: p?.errors ?? 0, etaSeconds: p?.etaSeconds ?? null };
+  }
   const names = new Map((await listShops(db, accountId)).map((s) => [s.id, s.name]));
-  return jobView(found.job, found.parts, names);
+  return { ...jobView(found.job, found.parts, names), importId: null, phase: null, rowsDone: null, rowsTotal: null };
 }
 
 /** 409 while 在庫連動 is stopped: pulls, pushes and resyncs by hand wait for it. */
@@ -106,7 +122,11 @@ jobsApi.openapi(cancelRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
   const id = Number(c.req.valid("param").id);
-  await jobOut(db, accountId, id); // 404 for another account's job
+  const job = await jobOut(db, accountId, id); // 404 for another account's job
+  if (job.importId !== null) {
+    await cancelImport(c.env, db, c.get("principal"), job.importId);
+    return c.json(await jobOut(db, accountId, id), 200);
+  }
   await cancelJob(db, accountId, id);
   await operationInsert(db, accountId, { actor, action: "job.cancel", target: `job:${id}` });
   return c.json(await jobOut(db, accountId, id), 200);
