@@ -81,6 +81,12 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/products/export/products.csv", right: "catalog" },
   { method: "GET", path: "/products/export/stock.csv", right: "catalog" },
   { method: "GET", path: "/products/export/mappings.csv", right: "catalog" },
+  // 取込み: uploading, reading a report, applying and cancelling are all catalog work.
+  { method: "GET", path: "/products/import", right: "catalog" },
+  { method: "POST", path: "/products/import", right: "catalog" },
+  { method: "GET", path: "/products/import/:id", right: "catalog" },
+  { method: "POST", path: "/products/import/:id/apply", right: "catalog" },
+  { method: "POST", path: "/products/import/:id/cancel", right: "catalog" },
   { method: "POST", path: "/attention/unreflected", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/map", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/apply", right: "catalog" },

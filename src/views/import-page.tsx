@@ -44,6 +44,9 @@ const MODES: { value: "set" | "adjust"; key: MessageKey }[] = [
   { value: "adjust", key: "import.stockMode.adjust" },
 ];
 
+// What the engine reports having applied; a count it adds later is shown under its own name.
+const APPLIED_KEYS = ["rows", "created", "updated", "skippedByPlan", "skippedInvalid", "failed"];
+
 const fmt = (n: number) => n.toLocaleString("ja-JP");
 const running = (p: ImportPhase) => p === "validating" || p === "applying";
 
@@ -51,8 +54,9 @@ export interface ImportFormProps {
   frame: Frame;
   /** What the merchant chose last time (kept when the file is refused). */
   values: { kind: ImportKind; encoding: string; stockMode: "set" | "adjust" };
-  /** The whole file refused (no file, an unknown column…): the reason, in the page's language. */
+  /** The whole file refused (no file, an unknown column…): the reason, in the page's language, and what it names. */
   error: string | null;
+  errorList?: string[];
   recent: ImportReportView[];
 }
 
@@ -76,7 +80,18 @@ export function ImportFormPage(props: ImportFormProps) {
     <Layout frame={props.frame} title={t("import.title")}>
       <h1>{t("import.title")}</h1>
       <p class="muted">{t("import.help")}</p>
-      {props.error ? <Flash kind="error">{props.error}</Flash> : null}
+      {props.error ? (
+        <div role="alert" class="flash error">
+          <p>{props.error}</p>
+          {props.errorList?.length ? (
+            <ul class="file-errors">
+              {props.errorList.map((e) => (
+                <li>{e}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       <form method="post" action="/products/import" enctype="multipart/form-data" class="stack form-narrow">
         <CsrfField session={session} />
         <Radios frame={props.frame} name="kind" legend="import.kind" options={KINDS} checked={props.values.kind} />
@@ -188,7 +203,7 @@ export function ImportReportPage(props: ImportReportProps) {
             <dl class="import-counts" id="applied">
               {Object.entries(r.applied).map(([k, v]) => (
                 <>
-                  <dt>{k}</dt>
+                  <dt>{APPLIED_KEYS.includes(k) ? t(`import.applied.${k}` as MessageKey) : k}</dt>
                   <dd>{fmt(v)}</dd>
                 </>
               ))}
