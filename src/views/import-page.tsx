@@ -1,9 +1,10 @@
 import type { MessageKey } from "../lib/i18n";
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
-// 取込み (CSV import): the upload form, then the import's report — progress while it is checked
-// or applied, the bad rows (行, 列, 理由), new products against the plan, and 反映する / 取消.
-// The report is what src/csv/imports.ts's getImportReport returns; only what is drawn is named here.
+// 取込み (CSV import): the import's report — progress while it is checked or applied, the bad
+// rows (行, 列, 理由), new products against the plan, and 反映する / 取消 (the upload form is
+// import-form-page.tsx). The report is what src/csv/imports.ts's getImportReport returns; only
+// what is drawn is named here.
 
 export type ImportKind = "products" | "stock" | "mappings";
 export type ImportPhase = "validating" | "validated" | "applying" | "applied" | "cancelled" | "failed";
@@ -29,17 +30,17 @@ export interface ImportReportView {
   createdAt: string;
 }
 
-const KINDS: { value: ImportKind; key: MessageKey }[] = [
+export const KINDS: { value: ImportKind; key: MessageKey }[] = [
   { value: "products", key: "import.kind.products" },
   { value: "stock", key: "import.kind.stock" },
   { value: "mappings", key: "import.kind.mappings" },
 ];
-const ENCODINGS: { value: string; key: MessageKey }[] = [
+export const ENCODINGS: { value: string; key: MessageKey }[] = [
   { value: "auto", key: "import.encoding.auto" },
   { value: "shift_jis", key: "import.encoding.sjis" },
   { value: "utf-8", key: "import.encoding.utf8" },
 ];
-const MODES: { value: "set" | "adjust"; key: MessageKey }[] = [
+export const MODES: { value: "set" | "adjust"; key: MessageKey }[] = [
   { value: "set", key: "import.stockMode.set" },
   { value: "adjust", key: "import.stockMode.adjust" },
 ];
@@ -47,105 +48,8 @@ const MODES: { value: "set" | "adjust"; key: MessageKey }[] = [
 // What the engine reports having applied; a count it adds later is shown under its own name.
 const APPLIED_KEYS = ["rows", "created", "updated", "skippedByPlan", "skippedInvalid", "failed"];
 
-const fmt = (n: number) => n.toLocaleString("ja-JP");
+export const fmt = (n: number) => n.toLocaleString("ja-JP");
 const running = (p: ImportPhase) => p === "validating" || p === "applying";
-
-export interface ImportFormProps {
-  frame: Frame;
-  /** What the merchant chose last time (kept when the file is refused). */
-  values: { kind: ImportKind; encoding: string; stockMode: "set" | "adjust" };
-  /** The whole file refused (no file, an unknown column…): the reason, in the page's language, and what it names. */
-  error: string | null;
-  errorList?: string[];
-  recent: ImportReportView[];
-}
-
-function Radios<V extends string>(props: { frame: Frame; name: string; legend: MessageKey; options: { value: V; key: MessageKey }[]; checked: string }) {
-  const { t } = props.frame;
-  return (
-    <fieldset class="choices">
-      <legend>{t(props.legend)}</legend>
-      {props.options.map((o) => (
-        <label>
-          <input type="radio" name={props.name} value={o.value} checked={props.checked === o.value} /> {t(o.key)}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
-export function ImportFormPage(props: ImportFormProps) {
-  const { t, session } = props.frame;
-  return (
-    <Layout frame={props.frame} title={t("import.title")}>
-      <h1>{t("import.title")}</h1>
-      <p class="muted">{t("import.help")}</p>
-      {props.error ? (
-        <div role="alert" class="flash error">
-          <p>{props.error}</p>
-          {props.errorList?.length ? (
-            <ul class="file-errors">
-              {props.errorList.map((e) => (
-                <li>{e}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      <form method="post" action="/products/import" enctype="multipart/form-data" class="stack form-narrow">
-        <CsrfField session={session} />
-        <Radios frame={props.frame} name="kind" legend="import.kind" options={KINDS} checked={props.values.kind} />
-        <Radios frame={props.frame} name="encoding" legend="import.encoding" options={ENCODINGS} checked={props.values.encoding} />
-        <Radios frame={props.frame} name="stockMode" legend="import.stockMode" options={MODES} checked={props.values.stockMode} />
-        <label>
-          {t("import.file")}
-          <input type="file" name="file" accept=".csv,text/csv" required />
-        </label>
-        <p>
-          <button type="submit" class="primary">
-            {t("import.submit")}
-          </button>{" "}
-          <a href="/products">{t("import.back")}</a>
-        </p>
-      </form>
-      {props.recent.length ? (
-        <section aria-labelledby="recent-h">
-          <h2 id="recent-h">{t("import.recent")}</h2>
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("import.kind")}</th>
-                <th scope="col">{t("import.file")}</th>
-                <th scope="col">{t("import.status")}</th>
-                <th scope="col" class="num">
-                  {t("import.summary.total")}
-                </th>
-                <th scope="col" class="num">
-                  {t("import.summary.invalid")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.recent.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/products/import/${r.id}`}>{r.id}</a>
-                  </td>
-                  <td>{t(KINDS.find((k) => k.value === r.kind)!.key)}</td>
-                  <td>{r.fileName ?? ""}</td>
-                  <td>{t(`import.phase.${r.status}`)}</td>
-                  <td class="num">{fmt(r.rows.total)}</td>
-                  <td class="num">{fmt(r.rows.invalid)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
-    </Layout>
-  );
-}
 
 export interface ImportReportProps {
   frame: Frame;

@@ -6,7 +6,8 @@ import { applyImport, cancelImport, getImportReport, type ImportReport, startImp
 import { AppError, notFound } from "../../lib/errors";
 import type { Lang } from "../../lib/i18n";
 import type { UiEnv } from "../../lib/session";
-import { ImportFormPage, type ImportFormProps, ImportReportPage } from "../../views/import-page";
+import { ImportFormPage, type ImportFormProps } from "../../views/import-form-page";
+import { ImportReportPage } from "../../views/import-page";
 import { frame } from "./middleware";
 
 // 取込み (CSV import) in the dashboard: upload → the report (progress, bad rows) → 反映する or
