@@ -12,6 +12,12 @@ export default defineConfig(async () => {
   // the host's files.
   const specs = path.join(__dirname, "test", "fixtures", "specs");
   const amazon = (f: string) => JSON.parse(fs.readFileSync(path.join(specs, "amazon", f), "utf8"));
+  // The synthetic order mails of test/fixtures/mail (written by `npm run mail:fixtures`), raw
+  // bytes as base64 by file name: Shift_JIS and ISO-2022-JP bodies must reach the tests unchanged.
+  const mailDir = path.join(__dirname, "test", "fixtures", "mail");
+  const mailFixtures = Object.fromEntries(
+    fs.readdirSync(mailDir).filter((f) => f.endsWith(".eml")).map((f) => [f, fs.readFileSync(path.join(mailDir, f)).toString("base64")]),
+  );
   return {
     plugins: [
       cloudflareTest({
@@ -29,6 +35,7 @@ export default defineConfig(async () => {
               ordersV0: amazon("ordersV0.json"),
               orders2026: amazon("orders_2026-01-01.json"),
             },
+            MAIL_FIXTURES: mailFixtures,
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             // 32 bytes, base64: a test-only AES-256 key.
             CREDENTIALS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",

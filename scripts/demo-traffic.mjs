@@ -22,6 +22,14 @@ export function startDemoTraffic({ base, token, simBaseUrl, shops, intervalMs = 
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: body ? JSON.stringify(body) : undefined,
     }).then((r) => r.json().catch(() => null));
+  // An e-mail cart's customer: the simulator writes the cart's order mail, and it is delivered to
+  // Kura's email() handler through wrangler dev's local endpoint, as Email Routing would.
+  const mailOrder = async (shop, code) => {
+    const mail = await sim("/mail/__sim/orders", { cart: shop.kind, to: shop.inboundEmail, lines: [{ code, quantity: 1 }] });
+    if (!mail?.raw) return;
+    const qs = new URLSearchParams({ from: mail.from, to: shop.inboundEmail });
+    await fetch(`${base}/cdn-cgi/handler/email?${qs}`, { method: "POST", body: Buffer.from(mail.raw, "base64") });
+  };
   const sim = (path, body) =>
     fetch(`${simBaseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }).then((r) => r.json().catch(() => null));
 
@@ -37,6 +45,7 @@ export function startDemoTraffic({ base, token, simBaseUrl, shops, intervalMs = 
       }
       const shop = pick(shops);
       const index = Math.floor(Math.random() * catalogue.length);
+      if (shop.intake === "mail") return await mailOrder(shop, catalogue[index].masterCode);
       const order = await sim(`/${shop.kind}/__sim/orders`, { lines: [{ code: demoMallCode(shop.kind, catalogue[index].masterCode, index), quantity: 1 }] });
       if (order?.orderId) placed.push({ kind: shop.kind, orderId: order.orderId });
       if (n % 9 === 0 && placed.length) {

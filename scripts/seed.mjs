@@ -115,6 +115,20 @@ export async function seedShops(base, token, simBaseUrl) {
   return shops;
 }
 
+// The demo's e-mail shop: Qoo10 has no order API Kura may use, so its orders arrive as the order
+// mails the cart sends, forwarded to the account's inbound address (the demo traffic writes them
+// with the simulator and posts them to wrangler dev's local email endpoint). Kind and name only.
+export const MAIL_SHOP = { kind: "qoo10", name: "Qoo10 ショップ" };
+
+export async function seedMailShop(base, token) {
+  const existing = (await api(base, token, "GET", "/shops")).json.items.find((s) => s.kind === MAIL_SHOP.kind);
+  const shop = existing ?? (await api(base, token, "POST", "/shops", MAIL_SHOP)).json;
+  if (!shop?.id) throw new Error(`could not seed the ${MAIL_SHOP.kind} shop: ${JSON.stringify(shop)}`);
+  const test = await api(base, token, "POST", `/shops/${shop.id}/test`);
+  const inboundEmail = (await api(base, token, "GET", "/settings")).json.inboundEmail;
+  return { id: shop.id, kind: MAIL_SHOP.kind, name: shop.name, intake: "mail", inboundEmail, test: test.json };
+}
+
 // One staff member of each role, so a newcomer can try what each may do. They are added through
 // the dashboard's own forms (login, CSRF token, スタッフ page), as the owner would.
 export const DEMO_STAFF = [

@@ -5,7 +5,7 @@ import { execSync, spawn } from "node:child_process";
 import { ensureDevVars } from "./dev-vars.mjs";
 
 execSync("node scripts/ensure-deps.mjs", { stdio: "inherit" });
-const { seedDemo, seedShops, seedStaff, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
+const { seedDemo, seedShops, seedMailShop, seedStaff, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
 const { startDemoTraffic } = await import("./demo-traffic.mjs");
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -59,10 +59,12 @@ await waitFor(`${BASE}/api/v1/openapi.json`, 90);
 await waitFor(`http://127.0.0.1:${SIM_PORT}/`, 30);
 const SIM = `http://127.0.0.1:${SIM_PORT}`;
 const demo = await seedDemo(BASE, vars.OPERATOR_TOKEN);
-const shops = await seedShops(BASE, demo.token, SIM);
+const shops = [...(await seedShops(BASE, demo.token, SIM)), await seedMailShop(BASE, demo.token)];
 const staff = await seedStaff(BASE);
 startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: SIM, shops });
-const shopLines = shops.map((s) => `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind})${s.test.ok ? "" : ` — ${s.test.reason}`}`).join("\n");
+const shopLines = shops
+  .map((s) => (s.intake === "mail" ? `    メール取込み    ${s.name} (${s.kind}) ← ${s.inboundEmail}` : `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind})${s.test.ok ? "" : ` — ${s.test.reason}`}`))
+  .join("\n");
 
 console.log(`
   ┌──────────────────────────────────────────────────────────────┐
@@ -76,7 +78,8 @@ ${staff.map((s) => `    Demo login (${s.role}):${" ".repeat(11 - s.role.length)}
     Operator token:          ${vars.OPERATOR_TOKEN}
     Demo shops (on the simulator):
 ${shopLines}
-    Orders arrive on the simulated malls every few seconds; Kura takes them
+    Orders arrive on the simulated malls every few seconds (the Qoo10 shop's
+    as order mails to ${BASE}/cdn-cgi/handler/email); Kura takes them
     in and pushes stock back on each scheduled run. \`touch .demo-paused\`
     pauses the orders (rm it to resume). Ctrl-C stops everything.
   └──────────────────────────────────────────────────────────────┘

@@ -5,6 +5,7 @@ import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
 import { type OrderLaneBudget, TrafficRecorder } from "./traffic";
 import { createYahooSim, demoCredentials as yahooDemo } from "./yahoo";
+import { LAYOUTS, MAIL_CARTS, type MailCart, orderMail } from "./mail/carts";
 
 // All five mall simulators in one app, each under /<kind>: a shop whose base URL is
 // `http://127.0.0.1:8790/<kind>` talks to its simulated mall exactly as it would to the real one.
@@ -49,6 +50,25 @@ export function createMallSim(opts: { now?: () => number } = {}) {
   app.get("/__demo/credentials/:kind", (c) => {
     const kind = c.req.param("kind") as SimKind;
     return SIM_KINDS.includes(kind) ? c.json(simDemoCredentials[kind] as object) : c.json({ error: "unknown kind" }, 404);
+  });
+  // The carts without an order API send the merchant an order mail instead: this writes one, as
+  // raw RFC 5322 bytes (base64: a Shift_JIS body is not UTF-8), for the caller to deliver to Kura's
+  // email() handler (the demo posts it to wrangler dev's /cdn-cgi/handler/email).
+  // Order numbers count up from the simulator's start time (ms), so two mails never share one,
+  // however many are written in a second, and a restarted simulator does not reuse the last run's.
+  const mailBase = opts.now?.() ?? Date.now();
+  let mailSeq = 0;
+  app.post("/mail/__sim/orders", async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { cart?: string; to?: string; lines?: { code: string; quantity: number; name?: string }[] } | null;
+    const cart = body?.cart as MailCart;
+    if (!body || !MAIL_CARTS.includes(cart) || !body.to || !body.lines?.length) return c.json({ error: "cart (one of " + MAIL_CARTS.join(", ") + "), to and lines are required" }, 400);
+    const now = opts.now?.() ?? Date.now();
+    mailSeq++;
+    const n = mailBase + mailSeq;
+    const orderId = cart === "qoo10" ? String(1_000_000_000 + (n % 8_999_999_999)) : `${cart.slice(0, 2).toUpperCase()}${n}`;
+    const raw = orderMail({ cart, orderId, date: new Date(now), items: body.lines.map((l) => ({ code: l.code, name: l.name ?? l.code, quantity: l.quantity })) }, { to: body.to });
+    const from = /<([^>]+)>/.exec(LAYOUTS[cart].from)?.[1] ?? LAYOUTS[cart].from;
+    return c.json({ orderId, from, raw: Buffer.from(raw).toString("base64") });
   });
   const traffic = Object.fromEntries(SIM_KINDS.map((k) => [k, new TrafficRecorder(SHOP_BUDGET[k], opts.now, SHOP_BUDGET[k].orders)])) as Record<SimKind, TrafficRecorder>;
   for (const kind of SIM_KINDS) {

@@ -14,6 +14,7 @@ declare namespace Cloudflare {
 		OPERATOR_TOKEN: string;
 		SESSION_SECRET: string;
 		AMAZON_LWA_URL: "https://api.amazon.com/auth/o2/token";
+		INBOUND_EMAIL_DOMAIN: "in.kura.example";
 		STOCK: DurableObjectNamespace<import("./index").StockGroup>;
 		SHOP_SYNC: DurableObjectNamespace<import("./index").ShopSync>;
 	}
@@ -23,5 +24,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL" | "INBOUND_EMAIL_DOMAIN">> {}
 }

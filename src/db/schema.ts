@@ -16,8 +16,11 @@ export const accounts = sqliteTable("accounts", {
   // Plan options (SPEC §9). Kura includes them by default; the operator may switch them off.
   allowSets: integer({ mode: "boolean" }).notNull().default(true),
   allowCodeMapping: integer({ mode: "boolean" }).notNull().default(true),
+  // The random local part of the account's inbound order-mail address (<token>@INBOUND_EMAIL_DOMAIN):
+  // a mail is taken in for the account whose token it was sent to, and for no other.
+  inboundToken: text(),
   createdAt: createdAt(),
-});
+}, (t) => [uniqueIndex("accounts_inbound_token_uq").on(t.inboundToken)]);
 
 export const users = sqliteTable(
   "users",
@@ -477,4 +480,35 @@ export const importErrors = sqliteTable(
     messageEn: text().notNull(),
   },
   (t) => [primaryKey({ columns: [t.importId, t.line, t.column] })],
+);
+
+// Every order mail that reached the email() handler for an account, with what became of it
+// (src/mail/): applied, duplicate (every line taken in before), unknown_code (some line's code
+// matches no product: see 未登録コード) or unparsed (the reason says why; the raw message is kept,
+// size-capped, so that it can be parsed again after a fix: POST /api/v1/mail/{id}/retry).
+export const inboundMail = sqliteTable(
+  "inbound_mail",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    receivedAt: integer().notNull(),
+    envelopeFrom: text().notNull(),
+    envelopeTo: text().notNull(),
+    messageId: text(),
+    subject: text(),
+    cart: text(), // the mall kind recognised by subject; null when none was
+    shopId: integer(),
+    orderId: text(),
+    // held: read, but not taken in (no shop of the cart, its 取込み or 在庫連動 off); retried like unparsed.
+    outcome: text({ enum: ["applied", "duplicate", "unknown_code", "unparsed", "held"] }).notNull(),
+    reason: text(),
+    // The lines read and what the intake did with each: [{ lineId, code, quantity, result }].
+    lines: text({ mode: "json" }).$type<{ lineId: string; code: string; quantity: number; result: string }[]>().notNull().default([]),
+    rawSize: integer().notNull(),
+    // Base64 of the raw message, for unparsed and held mails only, cut at INBOUND_RAW_CAP bytes (rawTruncated).
+    raw: text(),
+    rawTruncated: integer({ mode: "boolean" }).notNull().default(false),
+    retriedAt: integer(),
+  },
+  (t) => [index("inbound_mail_account_idx").on(t.accountId, t.id)],
 );

@@ -69,6 +69,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/settings", right: "settings" },
   { method: "POST", path: "/settings/sync", right: "settings" },
   { method: "POST", path: "/settings/notifications", right: "settings" },
+  // Taking a held or unparsed order mail in again moves stock like any sale: the shops right.
+  { method: "POST", path: "/settings/mail/:id/retry", right: "shops" },
   { method: "POST", path: "/groups", right: "catalog" },
   { method: "POST", path: "/groups/:id", right: "catalog" },
   { method: "POST", path: "/groups/:id/move", right: "catalog" },

@@ -1,5 +1,6 @@
 import { amazonAdapter } from "./amazon";
 import { baseAdapter } from "./base";
+import { MAIL_KINDS, mailCartAdapters } from "./mail-cart";
 import { rakutenAdapter } from "./rakuten";
 import { shopifyAdapter } from "./shopify";
 import type { MallAdapter, MallKind } from "./types";
@@ -12,9 +13,16 @@ export const adapters: Record<MallKind, MallAdapter<any>> = {
   amazon: amazonAdapter,
   shopify: shopifyAdapter,
   base: baseAdapter,
+  ...mailCartAdapters,
 };
 
 export const MALL_KINDS = Object.keys(adapters) as MallKind[];
+export { MAIL_KINDS };
+
+/** A cart whose orders come by e-mail: no API to pull, push, read or test (MALLS.md §7). */
+export function isMailKind(kind: string): boolean {
+  return adapters[kind as MallKind]?.intake === "mail";
+}
 
 export function adapterFor(kind: string): MallAdapter<any> {
   const a = adapters[kind as MallKind];

@@ -3,7 +3,11 @@ import type { z } from "zod";
 // The one interface every mall speaks through (ARCHITECTURE.md §5). Nothing outside
 // src/malls/ talks a mall's protocol; nothing inside it writes stock.
 
-export type MallKind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
+/** Malls Kura speaks to through their API. */
+export type ApiMallKind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base";
+/** Carts with no usable order API: their orders arrive as forwarded order e-mails (MALLS.md §7). */
+export type MailCartKind = "superdelivery" | "shoplist" | "futureshop" | "ponparemall" | "qoo10" | "kinarino" | "bcart";
+export type MallKind = ApiMallKind | MailCartKind;
 
 /** How an adapter failure is handled by the sync engine. */
 export type MallErrorClass =
@@ -127,6 +131,11 @@ export interface MallAdapter<C = unknown> {
    * MALLS.md §8), so Kura reads a first push back to catch 未登録コード itself.
    */
   acceptsUnknownCodes?: boolean;
+  /**
+   * "mail": a cart Kura cannot call at all. Its orders come in by e-mail (src/mail/), it takes
+   * no pushes, pulls, reads or 接続テスト, and a shop of it needs no credentials.
+   */
+  intake?: "api" | "mail";
   verifyWebhook?(ctx: MallContext<C>, rawBody: ArrayBuffer, headers: Headers): Promise<boolean>;
 }
 

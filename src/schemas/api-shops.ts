@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { adapters, MALL_KINDS } from "../malls/registry";
-import type { MallKind } from "../malls/types";
+import { MAIL_CART_LABELS, MAIL_KINDS } from "../malls/mail-cart";
+import type { ApiMallKind, MailCartKind, MallKind } from "../malls/types";
 import { code, count, name, nonEmpty } from "./api";
 
 // Shops and listings. Each mall's credentials are the adapter's own zod schema (the one that
@@ -28,6 +29,15 @@ const CREDENTIALS: Record<MallKind, { id: string; description: string }> = {
     id: "BaseCredentials",
     description: "BASE API: the app's client_id, client_secret and コールバックURL from BASE Developers, and the refresh token of the shop's authorisation.",
   },
+  ...(Object.fromEntries(
+    MAIL_KINDS.map((k) => [
+      k,
+      {
+        id: `${k[0].toUpperCase()}${k.slice(1)}Credentials`,
+        description: `${MAIL_CART_LABELS[k]}: none. Its orders come in by e-mail (forward the cart's order mail to the account's inboundEmail); send {} or leave credentials out.`,
+      },
+    ]),
+  ) as Record<MailCartKind, { id: string; description: string }>),
 };
 
 /** Per mall kind: the adapter's credentials schema as a named, write-only component. */
@@ -56,7 +66,7 @@ const shopFields = {
   salesLimit: count().nullable().describe("販売制限 override for this shop"),
 };
 
-const createShopOf = <K extends MallKind>(kind: K) =>
+const createShopOf = <K extends ApiMallKind>(kind: K) =>
   z.object({
     kind: z.literal(kind),
     name: shopFields.name,
@@ -69,11 +79,28 @@ const createShopOf = <K extends MallKind>(kind: K) =>
     salesLimit: shopFields.salesLimit.optional(),
   });
 
+// A cart taken in by e-mail: kind and name are all it needs. It takes no updates (there is no API
+// to send them to), so モール更新 and a base URL are not offered.
+const createMailShopOf = <K extends MailCartKind>(kind: K) =>
+  z.object({
+    kind: z.literal(kind),
+    name: shopFields.name,
+    credentials: credentialsSchemas[kind].optional(),
+    importEnabled: shopFields.importEnabled.default(true),
+    cancelPolicy: shopFields.cancelPolicy.default("restore"),
+    ratio: shopFields.ratio.optional(),
+    salesLimit: shopFields.salesLimit.optional(),
+  });
+
 /** One member per mall kind, keyed by `kind`: the credentials are validated by that mall's schema. */
 export const createShopBody = z
   .discriminatedUnion(
     "kind",
-    [createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base")],
+    [
+      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"),
+      createMailShopOf("superdelivery"), createMailShopOf("shoplist"), createMailShopOf("futureshop"), createMailShopOf("ponparemall"),
+      createMailShopOf("qoo10"), createMailShopOf("kinarino"), createMailShopOf("bcart"),
+    ],
     { error: `must be one of ${MALL_KINDS.join(", ")}` },
   )
   .openapi("CreateShop");

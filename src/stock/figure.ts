@@ -18,7 +18,8 @@ export interface ComponentStock {
 
 export interface FigureInput {
   syncEnabled: boolean; // 在庫連動 (account)
-  shop: { updateEnabled: boolean; ratio: number | null; salesLimit: number | null };
+  /** `mail`: a cart taken in by e-mail, which no figure can be sent to. */
+  shop: { updateEnabled: boolean; ratio: number | null; salesLimit: number | null; mail?: boolean };
   product: { syncMode: SyncMode; reserved: number | null; onHand: number; isSet: boolean };
   group: GroupRules;
   listing: { managed: boolean; manualFigure: number | null } | null;
@@ -57,6 +58,7 @@ export function computeFigure(input: FigureInput): FigureResult {
     return { figure: null, trace };
   };
   if (!input.syncEnabled) return stop("在庫連動が停止中のため送信しません", "global");
+  if (input.shop.mail) return stop("注文メールで取り込むショップで、在庫数を送る API がないため送信しません", "mail");
   if (!input.shop.updateEnabled) return stop("この店舗のモール更新がオフのため送信しません", "shop");
   if (input.product.syncMode === "stopped") return stop("商品の連動が「停止」のため送信しません", "stopped");
   if (input.listing && !input.listing.managed) return stop("この店舗では管理対象外のため送信しません", "excluded");

@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { isMailKind } from "../malls/registry";
 import type { Db } from "../env";
 import { getSettings } from "../db/queries/accounts";
 import { getGroup } from "../db/queries/groups";
@@ -34,7 +35,7 @@ export async function figuresFor(env: Env, db: Db, accountId: number, p: Product
     const l = listingRows.find((x) => x.shopId === s.id) ?? null;
     const result = computeFigure({
       syncEnabled: settings?.syncEnabled ?? true,
-      shop: { updateEnabled: s.updateEnabled, ratio: s.ratio, salesLimit: s.salesLimit },
+      shop: { updateEnabled: s.updateEnabled, ratio: s.ratio, salesLimit: s.salesLimit, mail: isMailKind(s.kind) },
       product: { syncMode: p.syncMode, reserved: p.reserved, onHand, isSet: p.isSet },
       group: rules,
       // No listing row yet: the product is 対象 on every shop by default.

@@ -2,7 +2,7 @@ import type { Db } from "../env";
 import { operationInsert } from "../db/queries/logs";
 import { type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
-import { adapterFor } from "../malls/registry";
+import { adapterFor, isMailKind } from "../malls/registry";
 import { type ConnectionTestResult, MallError } from "../malls/types";
 
 // 接続テスト: one cheap real call through the shop's adapter; the result and the credential expiry
@@ -27,7 +27,15 @@ export interface TestOptions {
   fetch?: typeof fetch;
 }
 
+/** What 接続テスト says of a cart taken in by e-mail: there is no API to call, and that is fine. */
+export const MAIL_SHOP_TEST_REASON = "メール取込みのショップです。APIへの接続はありません（注文メールを受信用アドレスへ転送してください）。";
+
 export async function testShopConnection(env: Env, db: Db, shop: Shop, opts: TestOptions = {}): Promise<ConnectionTestResult> {
+  if (isMailKind(shop.kind)) {
+    const res: ConnectionTestResult = { ok: true, reason: MAIL_SHOP_TEST_REASON };
+    await updateShop(db, shop.accountId, shop.id, { lastTestAt: Date.now(), lastTestOk: true, lastTestReason: res.reason, ...(!opts.scheduled && { status: "ok" as const, lastError: null }) });
+    return res;
+  }
   const ctx = await mallContext(env, db, shop, { fetch: opts.fetch });
   const res: ConnectionTestResult = await adapterFor(shop.kind)
     .testConnection(ctx)

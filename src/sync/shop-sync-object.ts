@@ -6,7 +6,7 @@ import { mallContext } from "../malls/context";
 import { getSettings } from "../db/queries/accounts";
 import { advanceJobShop, finishJobShop, jobShopRunning } from "../db/queries/jobs";
 import { getShop, type Shop } from "../db/queries/shops";
-import { adapterFor } from "../malls/registry";
+import { adapterFor, isMailKind } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
 import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
@@ -187,6 +187,8 @@ export class ShopSync extends DurableObject<Env> {
       outcome(async () => {
         const shop = await this.shop(ref);
         if (!shop) return [];
+        // A cart taken in by e-mail cannot be asked what it shows.
+        if (isMailKind(shop.kind)) return codes.map((mallCode) => ({ mallCode, quantity: null }));
         const adapter = adapterFor(shop.kind);
         const ctx = await mallContext(this.env, createDb(this.env.DB), shop, { fetch: this.budgetedFetch(shop) });
         const out: StockReading[] = [];

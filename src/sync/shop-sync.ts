@@ -2,7 +2,7 @@ import type { Db } from "../env";
 import { operationInsert } from "../db/queries/logs";
 import { failingListingCounts, noteOwnSales, type OwnSale, type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
-import { adapterFor } from "../malls/registry";
+import { adapterFor, isMailKind } from "../malls/registry";
 import { type MallAdapter, type MallContext, MallError, type PushResult } from "../malls/types";
 import { takeInLines } from "./intake";
 import { type DueItem, planPush } from "./push-plan";
@@ -56,6 +56,8 @@ export interface PullOutcome {
 }
 
 export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): Promise<PullOutcome> {
+  // An e-mail cart's orders arrive by mail (src/mail/intake.ts); there is nothing to poll.
+  if (isMailKind(shop.kind)) return { counts: { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 }, lines: 0, ownProducts: [] };
   const adapter = adapterFor(shop.kind);
   return guarded(db, shop, async () => {
     const ctx = await mallContext(env, db, shop, io);
@@ -99,6 +101,7 @@ export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): P
  * and the difference goes to the 操作ログ. It never becomes a permanent failure.
  */
 export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boolean; productIds?: number[] } & SyncIo = {}): Promise<PushOutcome[]> {
+  if (isMailKind(shop.kind)) return []; // no API to send figures to
   const adapter = adapterFor(shop.kind);
   const due = await planPush(env, db, shop, { all: opts.all, productIds: opts.productIds });
   if (due.length === 0) {

@@ -3,7 +3,7 @@ import { createDb } from "../db/client";
 import { getSettings } from "../db/queries/accounts";
 import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
-import { adapterFor } from "../malls/registry";
+import { adapterFor, isMailKind } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
 import { runImportStep } from "../csv/import-job";
 import { runHousekeeping } from "./housekeeping";
@@ -29,7 +29,8 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   const ref = { accountId: t.accountId, shopId: t.shopId };
   const shop = await getShop(db, t.accountId, t.shopId);
   const conf = await getSettings(db, t.accountId);
-  if (!shop || shop.status === "stopped" || (conf && !conf.syncEnabled)) return;
+  // An e-mail cart has no API: its sales come through the email() handler, nothing to poll or wake.
+  if (!shop || shop.status === "stopped" || (conf && !conf.syncEnabled) || isMailKind(shop.kind)) return;
   // A mall polled less often than once a minute (Amazon, were it on searchOrders) is skipped until its interval is up.
   const every = adapterFor(shop.kind).limits.pollEverySec * 1000;
   const tooSoon = shop.lastImportAt !== null && Date.now() - shop.lastImportAt < every - 5000;
@@ -58,7 +59,7 @@ export async function dueTasks(env: Env): Promise<{ task: Task; delaySeconds: nu
     .innerJoin(settings, eq(settings.accountId, shops.accountId))
     .where(and(eq(settings.syncEnabled, true), ne(shops.status, "stopped")))
     .all();
-  return rows.flatMap((s) => [
+  return rows.filter((s) => !isMailKind(s.kind)).flatMap((s) => [
     ...(s.importEnabled ? pullOffsets(s.kind).map((delaySeconds) => ({ task: { kind: "pull" as const, accountId: s.accountId, shopId: s.id }, delaySeconds })) : []),
     ...(s.updateEnabled ? [{ task: { kind: "push" as const, accountId: s.accountId, shopId: s.id }, delaySeconds: 0 }] : []),
   ]);

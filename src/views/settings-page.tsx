@@ -8,6 +8,8 @@ export interface SettingsProps {
   frame: Frame;
   settings: { syncEnabled: boolean; reflectIntervalMin: number; lowStockDefault: number | null; notifyEmails: string[] };
   inboundEmail: string | null;
+  /** The latest order mails received at the inbound address, newest first. */
+  mails: RecentMail[];
   plan: { maxProducts: number; maxShops: number; allowSets: boolean; allowCodeMapping: boolean; products: number };
   canEdit: boolean;
   notice?: string;
@@ -16,7 +18,19 @@ export interface SettingsProps {
   form?: Record<string, string>;
 }
 
+export interface RecentMail {
+  id: number;
+  receivedAt: number;
+  subject: string | null;
+  cart: string | null;
+  orderId: string | null;
+  outcome: "applied" | "duplicate" | "unknown_code" | "unparsed" | "held";
+  reason: string | null;
+  retryable: boolean;
+}
+
 const fmt = (n: number) => n.toLocaleString("ja-JP");
+const OUTCOME_CLASS = { applied: "ok", duplicate: "ok", unknown_code: "warn", unparsed: "bad", held: "warn" } as const;
 
 export function SettingsPage(props: SettingsProps) {
   const { t, session } = props.frame;
@@ -121,6 +135,47 @@ export function SettingsPage(props: SettingsProps) {
         <h2 id="inbound-h">{t("settings.inbound")}</h2>
         <p class="muted small">{t("settings.inboundLead")}</p>
         <p>{props.inboundEmail ? <code class="secret">{props.inboundEmail}</code> : t("settings.inboundPending")}</p>
+        <h3 id="mail">{t("settings.mailRecent")}</h3>
+        {props.mails.length === 0 ? (
+          <p class="muted">{t("settings.mailNone")}</p>
+        ) : (
+          <div class="scroll">
+            <table class="grid">
+              <thead>
+                <tr>
+                  <th scope="col">{t("settings.mail.at")}</th>
+                  <th scope="col">{t("settings.mail.subject")}</th>
+                  <th scope="col">{t("settings.mail.order")}</th>
+                  <th scope="col">{t("settings.mail.outcome")}</th>
+                  {props.canEdit ? <th scope="col" /> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {props.mails.map((m) => (
+                  <tr>
+                    <td>{new Date(m.receivedAt).toLocaleString(props.frame.lang === "ja" ? "ja-JP" : "en-GB", { timeZone: "Asia/Tokyo", dateStyle: "short", timeStyle: "short" })}</td>
+                    <td>{m.subject ?? "—"}</td>
+                    <td>{m.orderId ? `${m.cart ?? ""} ${m.orderId}` : (m.cart ?? "—")}</td>
+                    <td>
+                      <span class={`health ${OUTCOME_CLASS[m.outcome]}`}>{t(`settings.mail.${m.outcome}`)}</span>
+                      {m.reason ? <span class="muted small"> {m.reason}</span> : null}
+                    </td>
+                    {props.canEdit ? (
+                      <td>
+                        {m.retryable ? (
+                          <form method="post" action={`/settings/mail/${m.id}/retry`}>
+                            <CsrfField session={session} />
+                            <button type="submit">{t("settings.mailRetry")}</button>
+                          </form>
+                        ) : null}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
 
       <section class="card" aria-labelledby="plan-h">

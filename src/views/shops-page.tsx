@@ -1,5 +1,6 @@
 import { dictionaries, type MessageKey } from "../lib/i18n";
-import type { MallKind } from "../malls/types";
+import { MAIL_KINDS } from "../malls/mail-cart";
+import type { MailCartKind, MallKind } from "../malls/types";
 import type { shopOut } from "../routes/api/shops";
 import type { CredentialField } from "../routes/ui/credential-form";
 import { aria, Field, type FieldErrors } from "./form-field";
@@ -56,21 +57,29 @@ function Lag(props: { frame: Frame; shop: ShopView }) {
   return <>{props.frame.t("shops.lagValue", { p50: s(p50Ms), p95: s(p95Ms) })}</>;
 }
 
+const isMail = (kind: string) => MAIL_KINDS.includes(kind as MailCartKind);
+
 function KindPicker(props: { frame: Frame; kinds: readonly MallKind[] }) {
   const { t } = props.frame;
+  const links = (kinds: readonly MallKind[]) => (
+    <ul class="kinds">
+      {kinds.map((k) => (
+        <li>
+          <a class="button" href={`/shops/new?kind=${k}`}>
+            {kindName(props.frame, k)}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <section class="card" aria-labelledby="add-shop">
       <h2 id="add-shop">{t("shops.add")}</h2>
       <p class="muted">{t("shops.addLead")}</p>
-      <ul class="kinds">
-        {props.kinds.map((k) => (
-          <li>
-            <a class="button" href={`/shops/new?kind=${k}`}>
-              {kindName(props.frame, k)}
-            </a>
-          </li>
-        ))}
-      </ul>
+      {links(props.kinds.filter((k) => !isMail(k)))}
+      <h3>{t("shops.addMail")}</h3>
+      <p class="muted small">{t("shops.addMailLead")}</p>
+      {links(props.kinds.filter(isMail))}
     </section>
   );
 }
@@ -116,7 +125,7 @@ export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds
                         <Health frame={props.frame} shop={s} />
                       </td>
                       <td>{when(s.lastImportAt, lang)}</td>
-                      <td>{when(s.lastPushAt, lang)}</td>
+                      <td>{s.intake === "mail" ? t("shops.mailNoPush") : when(s.lastPushAt, lang)}</td>
                       <td class="error-text">{s.lastError ?? "—"}</td>
                       <td class="num">{s.unreflected.toLocaleString("ja-JP")}</td>
                       <td>
@@ -175,17 +184,20 @@ function CredentialInputs(props: { frame: Frame; kind: string; fields: Credentia
   );
 }
 
-function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; error?: string }) {
+/** `mail`: a cart taken in by e-mail, which has no モール更新 to switch. */
+function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; error?: string; mail?: boolean }) {
   const { t } = props.frame;
   return (
     <>
       <fieldset class="checks">
         <label class="check">
-          <input type="checkbox" name="importEnabled" checked={props.importEnabled} /> {t("shops.importEnabled")}
+          <input type="checkbox" name="importEnabled" checked={props.importEnabled} /> {props.mail ? t("shops.importEnabledMail") : t("shops.importEnabled")}
         </label>
-        <label class="check">
-          <input type="checkbox" name="updateEnabled" checked={props.updateEnabled} /> {t("shops.updateEnabled")}
-        </label>
+        {props.mail ? null : (
+          <label class="check">
+            <input type="checkbox" name="updateEnabled" checked={props.updateEnabled} /> {t("shops.updateEnabled")}
+          </label>
+        )}
       </fieldset>
       <Field id="cancelPolicy" label={t("shops.cancelPolicy")} error={props.error}>
         <select id="cancelPolicy" name="cancelPolicy" {...aria("cancelPolicy", { error: props.error })}>
@@ -235,13 +247,19 @@ export function ShopNewPage(props: {
         <Field id="name" label={t("shops.name")} error={errors.name}>
           <input id="name" name="name" type="text" required maxlength={100} value={f.name} aria-invalid={errors.name ? "true" : undefined} aria-describedby={describedBy("name", false, !!errors.name)} />
         </Field>
-        <fieldset class="group">
-          <legend>{t("shops.credentials")}</legend>
-          <p class="muted small">{t("shops.credentialsLead")}</p>
-          <CredentialInputs frame={props.frame} kind={props.kind} fields={props.fields} errors={errors} />
-        </fieldset>
-        <BaseUrlField frame={props.frame} kind={props.kind} value={f.baseUrl} error={errors.baseUrl} />
-        <Switches frame={props.frame} importEnabled={f.importEnabled} updateEnabled={f.updateEnabled} cancelPolicy={f.cancelPolicy} error={errors.cancelPolicy} />
+        {isMail(props.kind) ? (
+          <p class="muted small">{t("shops.mailLead")}</p>
+        ) : (
+          <>
+            <fieldset class="group">
+              <legend>{t("shops.credentials")}</legend>
+              <p class="muted small">{t("shops.credentialsLead")}</p>
+              <CredentialInputs frame={props.frame} kind={props.kind} fields={props.fields} errors={errors} />
+            </fieldset>
+            <BaseUrlField frame={props.frame} kind={props.kind} value={f.baseUrl} error={errors.baseUrl} />
+          </>
+        )}
+        <Switches frame={props.frame} importEnabled={f.importEnabled} updateEnabled={f.updateEnabled} cancelPolicy={f.cancelPolicy} error={errors.cancelPolicy} mail={isMail(props.kind)} />
         <p>
           <button type="submit" class="primary">
             {t("shops.create")}
@@ -261,10 +279,13 @@ export function ShopPage(props: {
   notice?: string;
   error?: string;
   errors?: FieldErrors;
+  /** A mail shop's inbound addresses: the account's, and this shop's own (+shopId). */
+  inbound?: { account: string; shop: string } | null;
 }) {
   const { t, lang, session } = props.frame;
   const s = props.shop;
   const errors = props.errors ?? {};
+  const mail = s.intake === "mail";
   return (
     <Layout frame={props.frame} title={`${s.name} — ${t("shops.title")}`}>
       <p>
@@ -284,12 +305,12 @@ export function ShopPage(props: {
           </dd>
         </div>
         <div>
-          <dt>{t("shops.lastImport")}</dt>
+          <dt>{mail ? t("shops.lastMail") : t("shops.lastImport")}</dt>
           <dd>{when(s.lastImportAt, lang)}</dd>
         </div>
         <div>
           <dt>{t("shops.lastPush")}</dt>
-          <dd>{when(s.lastPushAt, lang)}</dd>
+          <dd>{mail ? t("shops.mailNoPush") : when(s.lastPushAt, lang)}</dd>
         </div>
         <div>
           <dt>{t("shops.unreflected")}</dt>
@@ -318,6 +339,22 @@ export function ShopPage(props: {
         </Flash>
       ))}
 
+      {mail ? (
+        <section class="card" id="mail" aria-labelledby="mail-h">
+          <h2 id="mail-h">{t("shops.mailTitle")}</h2>
+          <p class="muted small">{t("shops.mailLead")}</p>
+          {props.inbound ? (
+            <p>
+              <code class="secret">{props.inbound.account}</code>
+              <br />
+              <span class="muted small">{t("shops.mailShopAddress")}</span> <code class="secret">{props.inbound.shop}</code>
+            </p>
+          ) : (
+            <p>{t("settings.inboundPending")}</p>
+          )}
+        </section>
+      ) : null}
+
       <section class="card" id="test" aria-labelledby="test-h">
         <h2 id="test-h">{t("shops.test")}</h2>
         <p class="test-result" role="status">
@@ -325,7 +362,7 @@ export function ShopPage(props: {
             t("shops.testNever")
           ) : (
             <>
-              <span class={`health ${s.lastTest.ok ? "ok" : "bad"}`}>{s.lastTest.ok ? t("shops.testOk") : t("shops.testNg", { reason: s.lastTest.reason ?? "NG" })}</span>{" "}
+              <span class={`health ${s.lastTest.ok ? "ok" : "bad"}`}>{s.lastTest.ok ? (mail ? t("shops.testMail") : t("shops.testOk")) : t("shops.testNg", { reason: s.lastTest.reason ?? "NG" })}</span>{" "}
               <span class="muted">{t("shops.testAt", { at: when(s.lastTest.at, lang) })}</span>
             </>
           )}
@@ -366,7 +403,7 @@ export function ShopPage(props: {
               <Field id="name" label={t("shops.name")} error={errors.name}>
                 <input id="name" name="name" type="text" required maxlength={100} value={s.name} aria-invalid={errors.name ? "true" : undefined} />
               </Field>
-              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} error={errors.cancelPolicy} />
+              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} error={errors.cancelPolicy} mail={mail} />
               <div class="row-form">
                 <Field id="ratio" label={t("shops.ratio")} help={t("shops.ratioHelp")} error={errors.ratio}>
                   <input id="ratio" name="ratio" type="number" min={0} max={100} step={1} value={s.ratio ?? ""} aria-describedby={describedBy("ratio", true, !!errors.ratio)} aria-invalid={errors.ratio ? "true" : undefined} />
@@ -375,7 +412,7 @@ export function ShopPage(props: {
                   <input id="salesLimit" name="salesLimit" type="number" min={0} step={1} value={s.salesLimit ?? ""} aria-describedby={describedBy("salesLimit", true, !!errors.salesLimit)} aria-invalid={errors.salesLimit ? "true" : undefined} />
                 </Field>
               </div>
-              <BaseUrlField frame={props.frame} kind={s.kind} value={s.baseUrl ?? ""} error={errors.baseUrl} />
+              {mail ? null : <BaseUrlField frame={props.frame} kind={s.kind} value={s.baseUrl ?? ""} error={errors.baseUrl} />}
               <p>
                 <button type="submit" class="primary">
                   {t("shops.save")}
@@ -384,6 +421,8 @@ export function ShopPage(props: {
             </form>
           </section>
 
+          {mail ? null : (
+          <>
           <section class="card" aria-labelledby="cred-h">
             <h2 id="cred-h">
               {t("shops.credentials")} <span class="tag">{s.credentials.configured ? t("shops.configured") : t("shops.notConfigured")}</span>
@@ -408,6 +447,8 @@ export function ShopPage(props: {
               <button type="submit">{t("shops.resyncRun")}</button>
             </form>
           </section>
+          </>
+          )}
 
           <section class="card danger-zone" aria-labelledby="delete-h">
             <h2 id="delete-h">{t("shops.delete")}</h2>

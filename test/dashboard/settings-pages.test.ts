@@ -86,14 +86,14 @@ describe("notification addresses", () => {
 });
 
 describe("what the page shows", () => {
-  it("shows the plan with 登録商品数 / limit and the inbound address as 準備中", async () => {
+  it("shows the plan with 登録商品数 / limit and the account's inbound order-mail address", async () => {
     const shop = await newShop();
     expect((await call(shop.apiToken, "POST", "/products", { masterCode: "TEA-1", name: "ほうじ茶", onHand: 1 })).status).toBe(201);
     const b = await login(shop.users.viewer.email);
     const page = text((await b.get("/settings")).html);
     expect(page).toContain("ご利用プラン");
     expect(page).toMatch(/登録商品数 1 \/ 1,000/);
-    expect(page).toMatch(/受注メール取込み用アドレス [^。]+。 準備中です。/);
+    expect(page).toMatch(/受注メール取込み用アドレス [^。]+。 [0-9a-f]{20}@in\.kura\.example/);
   });
 
   it("is read-only for staff and viewer: no forms, and every change is 403 with nothing written", async () => {

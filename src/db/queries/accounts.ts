@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../env";
-import { hashPassword, randomToken, sha256Hex } from "../../lib/crypto";
+import { hashPassword, randomToken, sha256Hex, toHex } from "../../lib/crypto";
 import { accounts, apiTokens, groups, settings, users } from "../schema";
 
 export interface NewAccount {
@@ -13,7 +13,7 @@ export interface NewAccount {
 export async function createAccount(db: Db, input: NewAccount) {
   const [account] = await db
     .insert(accounts)
-    .values({ name: input.name, maxProducts: input.plan.maxProducts, maxShops: input.plan.maxShops })
+    .values({ name: input.name, maxProducts: input.plan.maxProducts, maxShops: input.plan.maxShops, inboundToken: newInboundToken() })
     .returning({ id: accounts.id, name: accounts.name });
   const token = `kura_${randomToken(24)}`;
   await db.batch([
@@ -29,6 +29,16 @@ export async function createAccount(db: Db, input: NewAccount) {
     db.insert(apiTokens).values({ accountId: account.id, name: "初期トークン", tokenHash: await sha256Hex(token), scopes: ["read", "write"] }),
   ]);
   return { account, apiToken: token };
+}
+
+/** 80 random bits in lowercase hex: the local part of the account's inbound order-mail address. */
+export function newInboundToken(): string {
+  return toHex(crypto.getRandomValues(new Uint8Array(10)).buffer);
+}
+
+/** The account whose inbound address has this token (case-insensitive: a mail's local part may come back in any case). */
+export async function accountByInboundToken(db: Db, token: string) {
+  return db.select({ id: accounts.id, inboundToken: accounts.inboundToken }).from(accounts).where(eq(accounts.inboundToken, token.toLowerCase())).get();
 }
 
 export async function emailTaken(db: Db, email: string): Promise<boolean> {

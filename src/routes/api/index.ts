@@ -5,6 +5,7 @@ import { exportsApi } from "./exports";
 import { importsApi } from "./imports";
 import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
+import { mailApi } from "./mail";
 import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
 import { productsApi } from "./products";
@@ -23,7 +24,7 @@ import { unreflectedApi } from "./unreflected";
 export const api = apiRouter();
 
 api.route("/operator", operatorApi);
-const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
+const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi, "/mail": mailApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
   "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/imports": importsApi, "/exports": exportsApi };
 for (const [path, router] of Object.entries(resources)) {

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
 import { getSettings } from "../../db/queries/accounts";
+import { ensureInboundToken } from "../../db/queries/inbound-mail";
+import { inboundAddress } from "../../mail/address";
 import { operationInsert } from "../../db/queries/logs";
 import { settings, shops } from "../../db/schema";
 import type { Db } from "../../env";
@@ -21,6 +23,10 @@ const settingsSchema = z
     reflectIntervalMinutes: z.number().int().min(3).max(20).describe("在庫反映間隔 in minutes (3–20)"),
     lowStockDefault: z.number().int().min(0).nullable().describe("在庫少 threshold for products without their own; null: none"),
     updatedAt: z.string(),
+    inboundEmail: z
+      .string()
+      .nullable()
+      .describe("The account's own address for forwarded order mails of the carts without an order API (Qoo10, SHOPLIST, …); <address>+<shopId> routes to one shop when several share a cart. Read-only"),
   })
   .openapi("Settings");
 
@@ -47,24 +53,34 @@ const patchRoute = createRoute({
 });
 
 type Row = typeof settings.$inferSelect;
-const out = (s: Row) => ({
+const out = (s: Row, inboundEmail: string | null = null) => ({
   syncEnabled: s.syncEnabled,
   reflectIntervalMinutes: s.reflectIntervalMin,
   lowStockDefault: s.lowStockDefault,
   updatedAt: new Date(s.updatedAt).toISOString(),
+  inboundEmail,
 });
+
+/** The account's inbound order-mail address; null where the deployment has no inbound domain set. */
+export async function inboundEmailOf(env: Env, db: Db, accountId: number): Promise<string | null> {
+  const domain: string = env.INBOUND_EMAIL_DOMAIN ?? "";
+  const token = domain ? await ensureInboundToken(db, accountId) : null;
+  return token ? inboundAddress(token, domain) : null;
+}
 
 settingsApi.openapi(getRoute, async (c) => {
   const { accountId } = c.get("principal");
-  const s = await getSettings(c.get("db"), accountId);
-  return c.json(out(s!), 200);
+  const db = c.get("db");
+  const [s, inbound] = await Promise.all([getSettings(db, accountId), inboundEmailOf(c.env, db, accountId)]);
+  return c.json(out(s!, inbound), 200);
 });
 
 settingsApi.openapi(patchRoute, async (c) => {
   const body = c.req.valid("json");
   const { accountId, actor } = c.get("principal");
   if (Object.keys(body).length === 0) throw badRequest("nothing to change: send at least one field");
-  return c.json(out(await changeSettings(c.env, c.get("db"), accountId, actor, body)), 200);
+  const db = c.get("db");
+  return c.json(out(await changeSettings(c.env, db, accountId, actor, body), await inboundEmailOf(c.env, db, accountId)), 200);
 });
 
 /**

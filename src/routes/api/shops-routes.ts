@@ -12,6 +12,9 @@ export const shopSchema = z
   .object({
     id: z.number(),
     kind: mallKind,
+    intake: z
+      .enum(["api", "mail"])
+      .describe("api: Kura polls the mall's orders and sends it stock figures; mail: a cart without an order API, whose order mails are forwarded to the account's inboundEmail (no pushes, pulls or reads: updateEnabled is always false)"),
     name: z.string(),
     importEnabled: z.boolean(),
     updateEnabled: z.boolean(),

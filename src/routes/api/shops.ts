@@ -19,7 +19,7 @@ import {
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { sealCredentials } from "../../malls/context";
-import { adapterFor, mallCodeOf } from "../../malls/registry";
+import { adapterFor, isMailKind, mallCodeOf } from "../../malls/registry";
 import { type MallKind, MallError } from "../../malls/types";
 import { shopChanged } from "../../sync/changes";
 import { shopWarnings } from "../../sync/connection-test";
@@ -51,6 +51,7 @@ export function shopOut(s: Shop, failingListings: number, sync: SyncView = NO_SY
   return {
     id: s.id,
     kind: s.kind as MallKind,
+    intake: isMailKind(s.kind) ? ("mail" as const) : ("api" as const),
     name: s.name,
     importEnabled: s.importEnabled,
     updateEnabled: s.updateEnabled,
@@ -131,7 +132,14 @@ export async function createShop(env: Env, db: Db, accountId: number, actor: str
   if ((await countShops(db, accountId)) >= account.maxShops) {
     throw forbidden(`The plan allows ${account.maxShops} shops and all are in use. 店舗数がプランの上限 (${account.maxShops}) に達しています。`);
   }
-  let shop = await insertShop(db, accountId, { ...rest, baseUrl: rest.baseUrl ?? null });
+  if (isMailKind(body.kind)) {
+    // An e-mail cart: nothing to seal, nothing to push. Its sales arrive through the inbound address.
+    const shop = await insertShop(db, accountId, { ...rest, updateEnabled: false, baseUrl: null });
+    await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
+    return shop;
+  }
+  const api = rest as Extract<typeof rest, { baseUrl?: string }>;
+  let shop = await insertShop(db, accountId, { ...api, baseUrl: api.baseUrl ?? null });
   // Sealed with the shop's own id as associated data, so a ciphertext moved to another row fails.
   shop = (await updateShop(db, accountId, shop.id, { credentialsEnc: await sealCredentials(env, shop, credentials) }))!;
   await operationInsert(db, accountId, { actor, action: "shop.create", target: String(shop.id), after: { kind: shop.kind, name: shop.name } });
@@ -163,6 +171,16 @@ shopsApi.openapi(r.patchShopRoute, async (c) => {
  */
 export async function patchShop(env: Env, db: Db, accountId: number, actor: string, shop: Shop, body: z.infer<typeof patchShopBody>): Promise<Shop> {
   const { credentials, ...rest } = body;
+  if (isMailKind(shop.kind)) {
+    // Nothing to send to and nothing to log in with: refuse rather than store a switch that lies.
+    if (rest.updateEnabled === true) throw badRequest("updateEnabled: this shop takes orders by e-mail; Kura cannot send it stock figures (メール取込みのショップには在庫数を送れません)");
+    if (credentials !== undefined && Object.keys(credentials).length) throw badRequest("credentials: a shop that takes orders by e-mail has none");
+    if (rest.baseUrl) throw badRequest("baseUrl: a shop that takes orders by e-mail has no API");
+    const { updateEnabled: _, ...mailRest } = rest;
+    const updated = (await updateShop(db, accountId, shop.id, mailRest))!;
+    await operationInsert(db, accountId, { actor, action: "shop.update", target: String(shop.id), before: shopOut(shop, 0), after: mailRest });
+    return updated;
+  }
   const sealed =
     credentials === undefined
       ? {}
@@ -215,6 +233,7 @@ shopsApi.openapi(r.pullShopRoute, async (c) => {
   const shop = await ownedShop(db, accountId, c.req.valid("param").id);
   await requireSyncOn(db, accountId);
   if (!shop.importEnabled) throw conflict(`取込み is off for shop ${shop.id}`);
+  if (isMailKind(shop.kind)) throw conflict(`shop ${shop.id} takes its orders by e-mail (メール取込みのショップです): forward its order mails to the account's inboundEmail`);
   const out = await syncPull(c.env, { accountId, shopId: shop.id }).catch(mallProblem);
   return c.json({ counts: out!.counts, lines: out!.lines }, 200);
 });

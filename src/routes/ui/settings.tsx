@@ -7,7 +7,11 @@ import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import type { FieldErrors } from "../../views/form-field";
 import { SettingsPage } from "../../views/settings-page";
-import { changeSettings } from "../api/settings";
+import { getInboundMail, listInboundMail } from "../../db/queries/inbound-mail";
+import { operationInsert } from "../../db/queries/logs";
+import { notFound } from "../../lib/errors";
+import { retryMail } from "../../mail/intake";
+import { changeSettings, inboundEmailOf } from "../api/settings";
 import { frame } from "./middleware";
 
 // システム設定: 在庫連動 (stopping it needs a ticked confirmation, so it works without JS),
@@ -25,20 +29,29 @@ const DONE: Record<string, MessageKey> = {
   stopped: "settings.syncStopped",
   started: "settings.syncStarted",
   notify: "settings.notifySaved",
+  mailRetried: "settings.mailRetried",
+  mailNotRetried: "settings.mailNotRetried",
 };
+
+const RECENT_MAILS = 20;
 
 async function page(c: Context<UiEnv>, extra: { errors?: FieldErrors; form?: Record<string, string>; status?: 200 | 400 } = {}) {
   const s = c.get("session")!;
   const db = c.get("db");
-  const [settings, account, products] = await Promise.all([getSettings(db, s.account.id), getAccount(db, s.account.id), countProducts(db, s.account.id)]);
+  const [settings, account, products, inbound, mails] = await Promise.all([
+    getSettings(db, s.account.id),
+    getAccount(db, s.account.id),
+    countProducts(db, s.account.id),
+    inboundEmailOf(c.env, db, s.account.id),
+    listInboundMail(db, s.account.id, { limit: RECENT_MAILS }),
+  ]);
   const done = DONE[c.req.query("done") ?? ""];
-  // issue 9 adds the account's own inbound address; until then the page says 準備中.
-  const inbound = (settings as { inboundEmail?: string | null } | undefined)?.inboundEmail ?? null;
   return c.html(
     <SettingsPage
       frame={frame(c)}
       settings={{ syncEnabled: settings!.syncEnabled, reflectIntervalMin: settings!.reflectIntervalMin, lowStockDefault: settings!.lowStockDefault, notifyEmails: settings!.notifyEmails }}
       inboundEmail={inbound}
+      mails={mails.map((m) => ({ id: m.id, receivedAt: m.receivedAt, subject: m.subject, cart: m.cart, orderId: m.orderId, outcome: m.outcome, reason: m.reason, retryable: (m.outcome === "unparsed" || m.outcome === "held") && m.raw !== null }))}
       plan={{ maxProducts: account!.maxProducts, maxShops: account!.maxShops, allowSets: account!.allowSets, allowCodeMapping: account!.allowCodeMapping, products }}
       canEdit={can(s.user.role, "settings")}
       notice={done ? c.get("t")(done) : undefined}
@@ -88,4 +101,18 @@ settingsPages.post("/settings/notifications", async (c) => {
   if (error) return page(c, { errors: { notifyEmails: error }, form: { notifyEmails: raw.slice(0, 5000) }, status: 400 });
   await changeSettings(c.env, c.get("db"), c.get("session")!.account.id, actor(c), { notifyEmails: list });
   return c.redirect("/settings?done=notify", 303);
+});
+
+// 再取込み of an order mail that was not taken in (after a shop was added or 取込み turned on):
+// the same retry as POST /api/v1/mail/{id}/retry.
+settingsPages.post("/settings/mail/:id/retry", async (c) => {
+  const s = c.get("session")!;
+  const db = c.get("db");
+  const id = c.req.param("id");
+  const mail = /^\d{1,12}$/.test(id) ? await getInboundMail(db, s.account.id, Number(id)) : undefined;
+  if (!mail) throw notFound(`mail ${id} does not exist`); // another account's mail is not there either
+  if ((mail.outcome !== "unparsed" && mail.outcome !== "held") || mail.raw === null) return c.redirect("/settings?done=mailNotRetried#mail", 303);
+  const after = await retryMail(c.env, db, s.account.id, mail);
+  await operationInsert(db, s.account.id, { actor: actor(c), action: "mail.retry", target: `mail:${mail.id}`, before: { outcome: mail.outcome, reason: mail.reason }, after: { outcome: after.outcome, reason: after.reason, orderId: after.orderId } });
+  return c.redirect("/settings?done=mailRetried#mail", 303);
 });

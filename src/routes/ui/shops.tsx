@@ -10,12 +10,13 @@ import type { MessageKey } from "../../lib/i18n";
 import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import { credentialsContext } from "../../malls/context";
-import { adapterFor, MALL_KINDS } from "../../malls/registry";
+import { adapterFor, isMailKind, MALL_KINDS } from "../../malls/registry";
 import type { MallKind } from "../../malls/types";
 import { createShopBody, patchShopBody } from "../../schemas/api-shops";
 import { shopSync } from "../../sync/shop-sync-client";
 import { type FieldErrors, ShopNewPage, ShopPage, ShopsPage } from "../../views/shops-page";
 import { jobOut } from "../api/jobs";
+import { inboundEmailOf } from "../api/settings";
 import { createShop, ownedShop, patchShop, removeShop, resyncShop, shopsOut } from "../api/shops";
 import { credentialFields, typedCredentials } from "./credential-form";
 import { frame } from "./middleware";
@@ -108,8 +109,11 @@ async function shopPage(c: Context<UiEnv>, shop: Shop, extra: { notice?: string;
   const jobId = c.req.query("job");
   const job = jobId && /^\d{1,12}$/.test(jobId) ? await jobOut(db, s.account.id, Number(jobId)).catch(() => null) : null;
   const part = job?.shops.find((p) => p.shopId === shop.id) ?? null;
+  // A mail shop's page says where its order mails go: the account's address, and this shop's own.
+  const inbound = isMailKind(shop.kind) ? await inboundEmailOf(c.env, db, s.account.id) : null;
+  const mail = inbound ? { account: inbound, shop: inbound.replace("@", `+${shop.id}@`) } : null;
   return c.html(
-    <ShopPage frame={frame(c)} shop={out} fields={credentialFields(shop.kind)} job={part ? { id: job!.id, ...part } : null} canEdit={can(s.user.role, "shops")} notice={extra.notice} error={extra.error} errors={extra.errors} />,
+    <ShopPage frame={frame(c)} shop={out} fields={credentialFields(shop.kind)} job={part ? { id: job!.id, ...part } : null} canEdit={can(s.user.role, "shops")} notice={extra.notice} error={extra.error} errors={extra.errors} inbound={mail} />,
     extra.status ?? 200,
   );
 }
