@@ -96,7 +96,7 @@ describe("商品管理 CSV menu", () => {
 });
 
 describe("log pages: Shift_JIS beside UTF-8", () => {
-  it("the 販売ログ page links both encodings with its filters, and the Shift_JIS file has no BOM", async () => {
+  it("the 操作ログ page links both encodings with its filters, and the Shift_JIS file has no BOM", async () => {
     const page = await staff.get("/logs/operations?code=TEA-1");
     const links = [...page.html.matchAll(/href="(\/logs\/operations\.csv\?[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, "&"));
     expect(links).toEqual(["/logs/operations.csv?code=TEA-1", "/logs/operations.csv?code=TEA-1&encoding=shift_jis"]);
