@@ -79,6 +79,16 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "GET", path: "/logs/sales.csv", right: "catalog" },
   { method: "GET", path: "/logs/mall-updates.csv", right: "catalog" },
   { method: "GET", path: "/logs/operations.csv", right: "catalog" },
+  // 商品管理's CSV menu: the catalogue as a file is catalog work, as the log files are.
+  { method: "GET", path: "/products/export/products.csv", right: "catalog" },
+  { method: "GET", path: "/products/export/stock.csv", right: "catalog" },
+  { method: "GET", path: "/products/export/mappings.csv", right: "catalog" },
+  // 取込み: uploading, reading a report, applying and cancelling are all catalog work.
+  { method: "GET", path: "/products/import", right: "catalog" },
+  { method: "POST", path: "/products/import", right: "catalog" },
+  { method: "GET", path: "/products/import/:id", right: "catalog" },
+  { method: "POST", path: "/products/import/:id/apply", right: "catalog" },
+  { method: "POST", path: "/products/import/:id/cancel", right: "catalog" },
   { method: "POST", path: "/attention/unreflected", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/map", right: "catalog" },
   { method: "POST", path: "/attention/unmatched/:id/apply", right: "catalog" },

@@ -39,7 +39,8 @@ export function CsrfField(props: { session: SessionInfo | null }) {
   return props.session ? <input type="hidden" name="_csrf" value={props.session.csrfToken} /> : null;
 }
 
-export function Layout(props: { frame: Frame; title: string; wide?: boolean; script?: string; children?: Child }) {
+/** `refresh`: seconds after which the browser reloads the page (a job's progress, without JavaScript). */
+export function Layout(props: { frame: Frame; title: string; wide?: boolean; script?: string; refresh?: number; children?: Child }) {
   const { t, lang, session, path } = props.frame;
   const nav = NAV.filter((n) => props.frame.menu.includes(n.href));
   return (
@@ -47,6 +48,7 @@ export function Layout(props: { frame: Frame; title: string; wide?: boolean; scr
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {props.refresh ? <meta http-equiv="refresh" content={String(props.refresh)} /> : null}
         <title>{`${props.title} — ${t("app.name")}`}</title>
         <link rel="stylesheet" href="/kura.css" />
         {props.script ? <script src={props.script} defer /> : null}

@@ -98,9 +98,14 @@ export function LogsPage(props: LogsProps) {
         </button>
         <a href={base}>{t("logs.filter.clear")}</a>
         {props.csv ? (
-          <a class="button csv" href={props.csv} download>
-            {t("logs.csv")}
-          </a>
+          <>
+            <a class="button csv" href={props.csv} download>
+              {t("logs.csv")}
+            </a>
+            <a class="button csv" href={`${props.csv}${props.csv.includes("?") ? "&" : "?"}encoding=shift_jis`} download>
+              {t("logs.csvSjis")}
+            </a>
+          </>
         ) : null}
       </form>
       <p class="muted small">{t("logs.jst")}</p>

@@ -82,6 +82,53 @@ function Cell(props: { frame: Frame; cell: GridCell; masterCode: string; shopNam
   );
 }
 
+const CSV_FILES = [
+  { kind: "products", key: "csv.products" },
+  { kind: "stock", key: "csv.stock" },
+  { kind: "mappings", key: "csv.mappings" },
+] as const;
+
+/**
+ * 商品CSV / 在庫CSV / 別品番CSV of what the grid shows (its search, group and 状態), without
+ * JavaScript: one GET form, each button its own file (formaction). Shift_JIS is chosen first:
+ * Excel in Japan opens it as is.
+ */
+function CsvMenu(props: { frame: Frame; filters: GridProps["filters"] }) {
+  const { t } = props.frame;
+  const f = props.filters;
+  return (
+    <details class="csv-menu">
+      <summary class="button">{t("csv.menu")}</summary>
+      <form method="get" action="/products/export/products.csv" class="csv-form">
+        {f.q ? <input type="hidden" name="q" value={f.q} /> : null}
+        {f.group ? <input type="hidden" name="group" value={String(f.group)} /> : null}
+        {f.status ? <input type="hidden" name="status" value={f.status} /> : null}
+        <fieldset>
+          <legend>{t("csv.encoding")}</legend>
+          <label>
+            <input type="radio" name="encoding" value="shift_jis" checked /> {t("csv.sjis")}
+          </label>
+          <label>
+            <input type="radio" name="encoding" value="utf-8" /> {t("csv.utf8")}
+          </label>
+        </fieldset>
+        <p class="muted small">{f.q || f.group || f.status ? t("csv.filtered") : t("csv.all")}</p>
+        <p class="muted small">{t("csv.sjisNote")}</p>
+        <div class="csv-buttons">
+          {CSV_FILES.map((x) => (
+            <button type="submit" formaction={`/products/export/${x.kind}.csv`}>
+              {t(x.key)}
+            </button>
+          ))}
+        </div>
+        <p>
+          <a href="/products/import">{t("csv.import")}</a>
+        </p>
+      </form>
+    </details>
+  );
+}
+
 export function ProductsPage(props: GridProps) {
   const { t } = props.frame;
   const f = props.filters;
@@ -98,6 +145,7 @@ export function ProductsPage(props: GridProps) {
             {t("products.new")}
           </a>
         ) : null}
+        {props.editable ? <CsvMenu frame={props.frame} filters={f} /> : null}
       </div>
       <form method="get" action="/products" class="filters" role="search">
         <label>

@@ -1,6 +1,7 @@
 import { apiAuth } from "../../lib/auth";
 import { apiRouter } from "../../lib/validate";
 import { groupsApi } from "./groups";
+import { exportsApi } from "./exports";
 import { importsApi } from "./imports";
 import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
@@ -25,7 +26,7 @@ export const api = apiRouter();
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi, "/mail": mailApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
-  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/imports": importsApi };
+  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/imports": importsApi, "/exports": exportsApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);

@@ -11,6 +11,8 @@ import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { groupsPages } from "./groups";
 import { productEditor } from "./product-edit";
 import { productTrace } from "./product-trace";
+import { productsCsv } from "./products-csv";
+import { productsImport } from "./products-import";
 import { productsPage } from "./products";
 import { settingsPages } from "./settings";
 import { shopsPages } from "./shops";
@@ -31,6 +33,8 @@ dashboard.use("*", pagesOnly(language), pagesOnly(sameOrigin), pagesOnly(session
 dashboard.route("/", authPages);
 dashboard.route("/", homePage);
 dashboard.route("/", productsPage);
+dashboard.route("/", productsCsv);
+dashboard.route("/", productsImport);
 dashboard.route("/", stockForms);
 dashboard.route("/", staffPages);
 dashboard.route("/", tokensPages);

@@ -1,10 +1,9 @@
-import { stringify } from "csv-stringify/browser/esm/sync";
 import { type Context, Hono } from "hono";
 import type { Db } from "../../env";
 import { listShops } from "../../db/queries/shops";
 import { listUsers } from "../../db/queries/users";
-import { translator } from "../../lib/i18n";
-import { jstDate } from "../../lib/jst";
+import { csvEncodingParam } from "../../csv/encode";
+import { csvDownload, logExport } from "../../csv/export";
 import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import { LogsPage } from "../../views/logs-page";
@@ -17,8 +16,6 @@ import { frame } from "./middleware";
 export const logsPages = new Hono<UiEnv>();
 
 const PAGE = 100;
-// Rows read per D1 query while exporting: the file is written page by page as it is sent.
-const EXPORT_PAGE = 500;
 
 async function namesOf(db: Db, accountId: number): Promise<LogNames> {
   const [shops, users] = await Promise.all([listShops(db, accountId), listUsers(db, accountId)]);
@@ -60,45 +57,15 @@ async function showLog(c: Context<UiEnv>, kind: LogKind) {
 }
 
 /**
- * The filtered log as CSV, streamed: each pull of the stream reads one keyset page and writes
- * it, so a log of any length never sits whole in memory. UTF-8 with a BOM, which Excel needs to
- * read UTF-8; headers in Japanese whatever the page language, as merchants' tools expect.
+ * The filtered log as CSV, streamed page by page (src/csv/export.ts, shared with the API's
+ * exports): UTF-8 with a BOM, or Shift_JIS with ?encoding=shift_jis for Excel; headers in
+ * Japanese whatever the page language, as merchants' tools expect.
  */
 async function exportCsv(c: Context<UiEnv>, kind: LogKind) {
   const s = c.get("session")!;
-  const db = c.get("db");
-  const accountId = s.account.id;
-  const ja = translator("ja");
-  const table = LOG_TABLES[kind];
   const q = parseFilters(kind, c.req.query());
   if (Object.keys(q.errors).length) return c.redirect(`/logs/${kind}?${filterQuery(q.filters)}`, 303);
-  const names = await namesOf(db, accountId);
-  const encoder = new TextEncoder();
-  let before = q.before;
-  let started = false;
-  let done = false;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (done) return;
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(`\uFEFF${stringify([table.headers.map((h) => ja(h))], { record_delimiter: "windows" })}`));
-        return;
-      }
-      const rows = await table.page(db, accountId, q, before, EXPORT_PAGE, names, ja);
-      if (rows.length) {
-        controller.enqueue(encoder.encode(stringify(rows.map((r) => r.cells.map((x) => x.text)), { record_delimiter: "windows" })));
-        before = rows[rows.length - 1].id;
-      }
-      if (rows.length < EXPORT_PAGE) {
-        done = true;
-        controller.close();
-      }
-    },
-  });
-  const file = `kura-${kind}-${jstDate(Date.now()).replace(/-/g, "")}.csv`;
-  return c.body(stream, 200, {
-    "Content-Type": "text/csv; charset=utf-8",
-    "Content-Disposition": `attachment; filename="${file}"`,
-  });
+  const exp = await logExport(c.get("db"), s.account.id, kind, q);
+  const { stream, headers } = csvDownload(exp, csvEncodingParam(c.req.query("encoding")), kind, s.account.id);
+  return c.body(stream, 200, headers);
 }
