@@ -37,5 +37,11 @@ export async function mallContext(env: Env, db: Db, shop: Shop, opts: { fetch?: 
         .where(and(eq(shops.accountId, shop.accountId), eq(shops.id, shop.id)));
       shop.credentialsEnc = sealed;
     },
+    loadCredentials: async () => {
+      const row = await db.select({ enc: shops.credentialsEnc }).from(shops).where(and(eq(shops.accountId, shop.accountId), eq(shops.id, shop.id))).get();
+      if (!row?.enc) return null;
+      shop.credentialsEnc = row.enc;
+      return decryptJson(env.CREDENTIALS_KEY, credentialsContext(shop), row.enc);
+    },
   };
 }

@@ -90,6 +90,12 @@ export interface MallContext<C> {
   fetch: typeof fetch;
   /** Called when the adapter rotated or refreshed credentials; the caller persists them. */
   saveCredentials: (next: C) => Promise<void>;
+  /**
+   * The credentials as stored now. A mall whose refresh token rotates at each use (BASE) reads
+   * them again when its own copy was refused: another conversation of the same shop (a push sent
+   * between a pull's requests, a 接続テスト) may have rotated the pair and stored the new one.
+   */
+  loadCredentials?: () => Promise<C | null>;
   now?: () => number;
   /**
    * Waits `ms` (default: a real timer). Adapters that pace or back off wait through this, so a

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import type { Client } from "./api";
 import { createMallSim, simDemoCredentials, type SimKind } from "../../sim/index";
 
@@ -48,7 +48,19 @@ export function useMallSim() {
       await this.control(kind, "POST", "/reset");
       const res = await c.post("/shops", { kind, name: `${kind} 店`, credentials: this.credentials(kind), baseUrl: this.baseUrl(kind), ...extra });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
+      forgetAfterTest(c, res.json.id);
       return res.json as { id: number };
     },
   };
+}
+
+/**
+ * Deletes the shop when the test ends, so that its ShopSync goes quiet: left running, a shop of
+ * an earlier test keeps pulling from the same simulated store, and on BASE, whose refresh token
+ * rotates at each use, it spends the token the next test's shop was given.
+ */
+export function forgetAfterTest(c: Client, shopId: number) {
+  onTestFinished(async () => {
+    await c.del(`/shops/${shopId}`);
+  });
 }

@@ -214,6 +214,23 @@ describe("BASE adapter: token refresh", () => {
     expect(stale).toMatchObject({ ok: false, errorClass: "auth" });
   });
 
+  it("a conversation whose refresh token another one of the same shop spent takes up the stored pair", async () => {
+    const { ctx, sim, saved, clock } = setupBase();
+    sim.state.setListings([{ code: "1001", quantity: 1 }]);
+    await baseAdapter.testConnection(ctx);
+    clock.advance(3600_000); // both hold a lapsed access token and the same refresh token
+    // A pull began with these credentials; a push sent between its requests refreshes first.
+    const pulls = { ...ctx, credentials: ctx.credentials, loadCredentials: async () => saved.at(-1) ?? null };
+    await baseAdapter.pushStock(ctx, [{ mallCode: "1001", quantity: 4 }]);
+    const rotated = saved.length;
+    // The pull's own refresh is refused (spent token): it reads the stored pair and goes on.
+    expect(await baseAdapter.readStock(pulls, ["1001"])).toEqual([{ mallCode: "1001", quantity: 4 }]);
+    expect(saved.length).toBe(rotated); // the stored access token was still good: no refresh spent
+    // Without a way to read the stored pair it is an auth error, as before.
+    const { loadCredentials: _, ...blind } = pulls;
+    expect(await thrown(baseAdapter.readStock({ ...blind, credentials: pulls.credentials }, ["1001"]))).toMatchObject({ errorClass: "auth" });
+  });
+
   it("an access token BASE rejects early (expired fault) is refreshed once and the call retried", async () => {
     const { ctx, control, calls, saved } = setupBase();
     await baseAdapter.testConnection(ctx);

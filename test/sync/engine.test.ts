@@ -6,7 +6,7 @@ import { runTask } from "../../src/sync/tasks";
 import { pushShop } from "../../src/sync/shop-sync";
 import { meterD1 } from "../helpers/d1-meter";
 import { drain, newAccount, product, sale, until } from "../helpers/api";
-import { useMallSim } from "../helpers/mall-sim";
+import { forgetAfterTest, useMallSim } from "../helpers/mall-sim";
 
 // The sync engine as a merchant sees it: every change reaches every shop within seconds by
 // itself, through one ShopSync per shop that never talks to its mall twice at once and never
@@ -38,6 +38,7 @@ describe("the sync engine", () => {
     const codes = Array.from({ length: 12 }, (_, i) => String(9301 + i));
     await sim.control("base", "POST", "/listings", { items: codes.map((code) => ({ code, quantity: 0 })) });
     const shop = (await c.post("/shops", { kind: "base", name: "BASE 店", credentials: sim.credentials("base"), baseUrl: sim.baseUrl("base") })).json;
+    forgetAfterTest(c, shop.id);
     for (const [i, code] of codes.entries()) await product(c, code, { onHand: i === 11 ? 1 : 20 });
     await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
 

@@ -33,8 +33,27 @@ export class BaseClient {
     return this.creds;
   }
 
-  /** POST /1/oauth/token grant_type=refresh_token; persists the rotated pair before returning. */
+  /**
+   * POST /1/oauth/token grant_type=refresh_token; persists the rotated pair before returning.
+   * Refused because our refresh token is spent: if the stored pair is newer (another conversation
+   * of this shop refreshed meanwhile), that pair is taken up instead of stopping the shop.
+   */
   async refresh(): Promise<BaseCredentials> {
+    try {
+      return await this.refreshWith(this.creds);
+    } catch (e) {
+      if (!(e instanceof MallError) || e.errorClass !== "auth" || !this.ctx.loadCredentials) throw e;
+      const stored = await this.ctx.loadCredentials();
+      if (!stored || stored.refreshToken === this.creds.refreshToken) throw e;
+      this.creds = stored;
+      const c = stored;
+      if (c.accessToken && c.accessTokenExpiresAt && c.accessTokenExpiresAt - TOKEN_MARGIN_MS > this.now()) return c;
+      return this.refreshWith(stored);
+    }
+  }
+
+  private async refreshWith(creds: BaseCredentials): Promise<BaseCredentials> {
+    this.creds = creds;
     const form: Form = {
       grant_type: "refresh_token",
       client_id: this.creds.clientId,
