@@ -185,6 +185,33 @@ describe("the dashboard in a real browser", () => {
     await context.close();
   });
 
+  it("the owner imports a Shift_JIS stock CSV: the bad row is named by line, the good one is applied", async () => {
+    const Encoding = (await import("encoding-japanese")).default;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ja-JP" });
+    const page = await context.newPage();
+    await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    await page.goto(`${BASE}/products/import`);
+    await page.getByRole("heading", { name: "CSV取込み" }).waitFor();
+    await shot(page, "23-import-form");
+    const text = `マスターコード,総在庫数\r\n${DEMO_PRODUCTS[1].masterCode},+2\r\nNO-SUCH-CODE,1\r\n`;
+    const bytes = Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: "SJIS", from: "UNICODE" }));
+    await page.getByLabel("在庫CSV").check();
+    await page.getByLabel("加算・減算（ファイルの数だけ増減する）").check();
+    await page.locator('input[type="file"]').setInputFiles({ name: "zaiko.csv", mimeType: "text/csv", buffer: bytes });
+    await page.getByRole("button", { name: "検証する" }).click();
+    // The report: one bad row, named by its line (the header is line 1), and the good one to apply.
+    await page.getByRole("button", { name: "反映する" }).waitFor({ timeout: 30_000 });
+    const errors = await page.locator("table tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim())));
+    const bad = errors.filter((cells) => cells.length === 3);
+    assert.equal(bad.length, 1, `one bad row: ${JSON.stringify(errors)}`);
+    assert.deepEqual(bad[0].slice(0, 2), ["3", "マスターコード"], "named by its line and column");
+    await shot(page, "24-import-report");
+    await page.getByRole("button", { name: "反映する" }).click();
+    await page.getByText("反映済み").first().waitFor({ timeout: 30_000 });
+    await shot(page, "25-import-applied");
+    await context.close();
+  });
+
   it("a viewer sees the grid without any edit control, and a form post is refused with 403", async () => {
     const viewer = DEMO_STAFF.find((s) => s.role === "viewer")!;
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "ja-JP", isMobile: true, hasTouch: true });
