@@ -128,6 +128,8 @@ export interface MallAdapter<C = unknown> {
    */
   acceptsUnknownCodes?: boolean;
   verifyWebhook?(ctx: MallContext<C>, rawBody: ArrayBuffer, headers: Headers): Promise<boolean>;
+  /** Subscribes Kura's webhook endpoint (`uri`) to the mall's events (Shopify); run by 接続テスト. */
+  registerWebhooks?(ctx: MallContext<C>, uri: string): Promise<{ topic: string; ok: boolean; message?: string }[]>;
 }
 
 /**

@@ -17,6 +17,14 @@ export const shopTask = z.object({
   urgent: z.boolean().optional(),
 });
 
+/** A verified webhook kept in webhook_events, to be applied off the request (src/sync/webhook-intake.ts). */
+export const webhookTask = z.object({
+  kind: z.literal("webhook"),
+  accountId: z.number().int(),
+  shopId: z.number().int(),
+  eventId: z.number().int(),
+});
+
 /**
  * Housekeeping (src/sync/housekeeping.ts), on kura-push. Without an accountId a job is a sweep:
  * it lists what to do (from id `after` on) and enqueues one task per shop, group or account.
@@ -31,5 +39,5 @@ export const housekeepingTask = z.object({
 });
 export type HousekeepingTask = z.infer<typeof housekeepingTask>;
 
-export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, housekeepingTask]);
+export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, webhookTask, housekeepingTask]);
 export type Task = z.infer<typeof task>;

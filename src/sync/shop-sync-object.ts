@@ -7,9 +7,9 @@ import { getSettings } from "../db/queries/accounts";
 import { advanceJobShop, finishJobShop, jobShopRunning } from "../db/queries/jobs";
 import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
-import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
+import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLine, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
-import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
+import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
 // One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
@@ -149,6 +149,22 @@ export class ShopSync extends DurableObject<Env> {
         return out;
       }),
     );
+  }
+
+  /**
+   * The shop's own order lines that arrived without a pull (its webhooks), taken in in turn with
+   * every other conversation of the shop, so that a push never reads a mall_figure half moved.
+   */
+  async takeIn(ref: ShopRef, lines: OrderLine[]): Promise<PullCounts | null> {
+    this.remember(ref);
+    return this.serial(async () => {
+      const shop = await this.shop(ref);
+      if (!shop) return null;
+      const out = await takeInShopLines(this.env, createDb(this.env.DB), shop, lines);
+      if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
+      await this.arm();
+      return out.counts;
+    });
   }
 
   /** A push asked for by hand (`all`: every managed listing), in turn with everything else. */

@@ -3,7 +3,7 @@ import { operationInsert } from "../db/queries/logs";
 import { failingListingCounts, noteOwnSales, type OwnSale, type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
 import { adapterFor } from "../malls/registry";
-import { type MallAdapter, type MallContext, MallError, type PushResult } from "../malls/types";
+import { type MallAdapter, type MallContext, MallError, type OrderLine, type PushResult } from "../malls/types";
 import { takeInLines } from "./intake";
 import { type DueItem, planPush } from "./push-plan";
 import { catchUnknownCodes, type PushOutcome, recordRound } from "./push-record";
@@ -63,23 +63,13 @@ export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): P
     const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
     let cursor: unknown = shop.pullCursor ? JSON.parse(shop.pullCursor) : null;
     let lines = 0;
-    const src = { key: `shop:${shop.id}`, label: String(shop.id), shopId: shop.id, cancelPolicy: shop.cancelPolicy, defaultRule: adapter.defaultMallCode };
     for (let page = 0; page < MAX_PULL_PAGES; page++) {
       const res = await adapter.fetchOrders(ctx, cursor);
       if (res.lines.length) {
-        const results = await takeInLines(
-          env,
-          db,
-          shop.accountId,
-          src,
-          res.lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind })),
-        );
-        for (const r of results) counts[r.result]++;
+        const taken = await takeInShopLines(env, db, shop, res.lines);
+        for (const k of Object.keys(counts) as (keyof PullCounts)[]) counts[k] += taken.counts[k];
         lines += res.lines.length;
-        // The mall already lowered (or, on a restocking cancel, raised) its own figure.
-        const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: res.lines[i].at }] : []));
-        await noteOwnSales(db, shop.accountId, shop.id, own);
-        for (const o of own) ownProducts.add(o.productId);
+        for (const p of taken.ownProducts) ownProducts.add(p);
       }
       // The cursor moves only after the StockGroups accepted the lines.
       cursor = res.cursor;
@@ -89,6 +79,30 @@ export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): P
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return { counts, lines, ownProducts: [...ownProducts] };
   });
+}
+
+/**
+ * A shop's own order lines (from its poll or its webhooks) into stock, under the shop's one
+ * idempotency prefix, so the same order line from either path changes stock once. The mall has
+ * already moved its own figure for them: its listings' mall_figure follows.
+ */
+export async function takeInShopLines(env: Env, db: Db, shop: Shop, lines: OrderLine[]): Promise<{ counts: PullCounts; ownProducts: number[] }> {
+  const adapter = adapterFor(shop.kind);
+  const src = { key: `shop:${shop.id}`, label: String(shop.id), shopId: shop.id, cancelPolicy: shop.cancelPolicy, defaultRule: adapter.defaultMallCode };
+  const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
+  if (lines.length === 0) return { counts, ownProducts: [] };
+  const results = await takeInLines(
+    env,
+    db,
+    shop.accountId,
+    src,
+    lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind })),
+  );
+  for (const r of results) counts[r.result]++;
+  // The mall already lowered (or, on a restocking cancel, raised) its own figure.
+  const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: lines[i].at }] : []));
+  await noteOwnSales(db, shop.accountId, shop.id, own);
+  return { counts, ownProducts: [...new Set(own.map((o) => o.productId))] };
 }
 
 /**

@@ -6,6 +6,7 @@ import { settings, shops } from "../db/schema";
 import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
 import { runHousekeeping } from "./housekeeping";
+import { applyWebhookEvent } from "./webhook-intake";
 import { productsChanged } from "./changes";
 import { shopSync, syncPull } from "./shop-sync-client";
 
@@ -21,6 +22,7 @@ export async function runTask(env: Env, t: Task): Promise<void> {
     await productsChanged(env, db, t.accountId, t.productIds, { urgent: t.soldOut });
     return;
   }
+  if (t.kind === "webhook") return applyWebhookEvent(env, db, t);
   const ref = { accountId: t.accountId, shopId: t.shopId };
   const shop = await getShop(db, t.accountId, t.shopId);
   const conf = await getSettings(db, t.accountId);
