@@ -9,6 +9,7 @@ import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLine, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
+import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome } from "./drift";
 import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
@@ -165,6 +166,51 @@ export class ShopSync extends DurableObject<Env> {
       await this.arm();
       return out.counts;
     });
+  }
+
+  /**
+   * Drift check (read-back): of these products (a webhook named them) or, by default, the walk's
+   * next listings within DRIFT_SHARE of the shop's budget (an allowance kept here, accruing with
+   * time, so a check every minute reads about 6 s of budget a minute on a 1-request-a-second mall).
+   */
+  async checkDrift(ref: ShopRef, opts: { productIds?: number[] } = {}): Promise<Outcome<DriftOutcome | null>> {
+    this.remember(ref);
+    return this.serial(() =>
+      outcome(async () => {
+        const db = createDb(this.env.DB);
+        const [shop, settings] = await Promise.all([this.shop(ref), getSettings(db, ref.accountId)]);
+        if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return null;
+        const readBatch = adapterFor(shop.kind).limits.readBatch;
+        let candidates: DriftCandidate[];
+        if (opts.productIds) candidates = await driftCandidates(db, shop, { productIds: opts.productIds });
+        else {
+          const calls = Math.floor(this.driftAllowance(shop.kind, Date.now(), 0));
+          if (calls < 1) return { checked: 0, found: [] };
+          candidates = await driftCandidates(db, shop, { limit: calls * readBatch });
+          this.driftAllowance(shop.kind, Date.now(), Math.ceil(candidates.length / readBatch));
+        }
+        const fetch = this.budgetedFetch(shop);
+        return checkDrift(this.env, db, shop, candidates, {
+          fetch,
+          pull: async () => {
+            const out = await pullShop(this.env, db, shop, { fetch });
+            if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
+          },
+          mark: (ids) => this.store.mark(ids, Date.now(), Date.now()),
+        }).finally(() => this.arm());
+      }),
+    );
+  }
+
+  /** The drift walk's allowance in read calls: accrues at DRIFT_SHARE of the shop's rate; `spend` takes some. */
+  private driftAllowance(kind: string, now: number, spend: number): number {
+    const rate = adapterFor(kind).limits.requestsPerSecond * DRIFT_SHARE;
+    const cap = rate * DRIFT_ALLOWANCE_SEC;
+    const raw = this.store.get("drift_allowance");
+    const prev = raw ? (JSON.parse(raw) as { calls: number; at: number }) : { calls: cap, at: now };
+    const calls = Math.min(cap, prev.calls + ((now - prev.at) / 1000) * rate) - spend;
+    this.store.set("drift_allowance", JSON.stringify({ calls, at: now }));
+    return calls;
   }
 
   /** A push asked for by hand (`all`: every managed listing), in turn with everything else. */

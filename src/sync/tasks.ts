@@ -8,7 +8,7 @@ import type { Task } from "../schemas/tasks";
 import { runHousekeeping } from "./housekeeping";
 import { applyWebhookEvent } from "./webhook-intake";
 import { productsChanged } from "./changes";
-import { shopSync, syncPull } from "./shop-sync-client";
+import { shopSync, syncDriftCheck, syncPull } from "./shop-sync-client";
 
 // What each queued task does. Small messages in, current state read here: a task that runs late
 // or twice still does the right thing (pull is idempotent, marking dirty coalesces). Consumers
@@ -32,7 +32,11 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   const tooSoon = shop.lastImportAt !== null && Date.now() - shop.lastImportAt < every - 5000;
   if (t.kind === "pull" && shop.importEnabled && !tooSoon) await syncPull(env, ref);
   // The cron's safety net: re-arm the shop's alarm at the due times it already holds.
-  if (t.kind === "push" && shop.updateEnabled) await shopSync(env, ref).wake(ref);
+  if (t.kind === "push" && shop.updateEnabled) {
+    await shopSync(env, ref).wake(ref);
+    // The drift walk's next step, within its small share of the shop's budget.
+    await syncDriftCheck(env, ref);
+  }
 }
 
 /** Seconds within the minute at which a shop of this kind is polled (as often as its order API allows). */

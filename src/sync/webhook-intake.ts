@@ -1,11 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../env";
 import { getSettings } from "../db/queries/accounts";
 import { getShop, updateShop } from "../db/queries/shops";
-import { webhookEvents } from "../db/schema";
-import { orderWebhookLines, refundWebhookLines } from "../malls/shopify/webhooks";
+import { listings, webhookEvents } from "../db/schema";
+import { inventoryLevelPayload, orderWebhookLines, refundWebhookLines } from "../malls/shopify/webhooks";
 import type { OrderLine } from "../malls/types";
-import { shopSync } from "./shop-sync-client";
+import { shopSync, syncDriftCheck } from "./shop-sync-client";
 
 // The work of a verified webhook (kept in webhook_events by POST /webhooks/shopify/{shopId}),
 // done by the kura-pull consumer. Running twice is harmless: order lines are idempotent in the
@@ -31,7 +31,14 @@ async function apply(env: Env, db: Db, t: { accountId: number; shopId: number },
     await updateShop(db, shop.accountId, shop.id, { status: "stopped", lastError: "auth: Shopify アプリがアンインストールされました (app/uninstalled)" });
     return "shop stopped";
   }
-  if (topic === "inventory_levels/update") return "inventory level noted";
+  if (topic === "inventory_levels/update") {
+    // Someone (or something) set a level: the same drift check as the scheduled walk, for that item now.
+    const level = inventoryLevelPayload.parse(body);
+    const productIds = await listingsOfInventoryItem(db, shop.accountId, shop.id, level.inventory_item_id);
+    if (productIds.length === 0) return "inventory item not listed";
+    const out = await syncDriftCheck(env, ref, productIds);
+    return out ? `drift check: ${out.found.length} of ${out.checked} differ` : "skipped: モール更新 off";
+  }
   let lines: OrderLine[];
   if (topic === "refunds/create") lines = refundWebhookLines(body);
   else if (topic.startsWith("orders/")) lines = orderWebhookLines(body);
@@ -42,4 +49,15 @@ async function apply(env: Env, db: Db, t: { accountId: number; shopId: number },
   if (shop.status === "stopped" || !shop.importEnabled || (conf && !conf.syncEnabled)) return "skipped: 取込み off";
   const counts = await shopSync(env, ref).takeIn(ref, lines);
   return counts ? `lines: ${JSON.stringify(counts)}` : "shop deleted";
+}
+
+/** The listings whose cached Shopify ref names this inventory item (stored as a gid). */
+async function listingsOfInventoryItem(db: Db, accountId: number, shopId: number, itemId: string): Promise<number[]> {
+  const gid = itemId.startsWith("gid://") ? itemId : `gid://shopify/InventoryItem/${itemId}`;
+  const rows = await db
+    .select({ productId: listings.productId })
+    .from(listings)
+    .where(and(eq(listings.accountId, accountId), eq(listings.shopId, shopId), sql`json_extract(${listings.mallRef}, '$.inventoryItemId') = ${gid}`))
+    .all();
+  return rows.map((r) => r.productId);
 }

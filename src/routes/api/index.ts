@@ -1,8 +1,10 @@
 import { apiAuth } from "../../lib/auth";
 import { apiRouter } from "../../lib/validate";
+import { driftApi } from "./drift";
 import { groupsApi } from "./groups";
 import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
+import { notificationsApi } from "./notifications";
 import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
 import { productsApi } from "./products";
@@ -23,7 +25,7 @@ export const api = apiRouter();
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
-  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi };
+  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/drift": driftApi, "/notifications": notificationsApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);
