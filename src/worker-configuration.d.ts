@@ -7,6 +7,7 @@ declare namespace Cloudflare {
 	}
 	interface Env {
 		DB: D1Database;
+		NOTIFY_EMAIL: SendEmail;
 		PULL_QUEUE: Queue;
 		PUSH_QUEUE: Queue;
 		ASSETS: Fetcher;
@@ -14,6 +15,7 @@ declare namespace Cloudflare {
 		OPERATOR_TOKEN: string;
 		SESSION_SECRET: string;
 		AMAZON_LWA_URL: "https://api.amazon.com/auth/o2/token";
+		NOTIFY_FROM: string;
 		STOCK: DurableObjectNamespace<import("./index").StockGroup>;
 		SHOP_SYNC: DurableObjectNamespace<import("./index").ShopSync>;
 	}
@@ -23,5 +25,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL" | "NOTIFY_FROM">> {}
 }

@@ -33,8 +33,8 @@ export async function notify(env: Env, db: Db, accountId: number, n: NewNotifica
   const to = conf?.notifyEmails ?? [];
   if (to.length > 0) {
     try {
-      await sendMail(env, to, `[Kura] ${n.messageJa}`, `${n.messageJa}\n\n${n.messageEn}\n`);
-      await db.update(notifications).set({ emailedAt: Date.now() }).where(and(eq(notifications.id, row.id), eq(notifications.accountId, accountId)));
+      const sent = await sendMail(env, to, `[Kura] ${n.messageJa}`, `${n.messageJa}\n\n${n.messageEn}\n`);
+      if (sent) await db.update(notifications).set({ emailedAt: Date.now() }).where(and(eq(notifications.id, row.id), eq(notifications.accountId, accountId)));
     } catch (err) {
       // The row stays (unmailed, emailed_at null): the dashboard and the API still show it.
       console.error(JSON.stringify({ msg: "notification mail failed", accountId, cause: n.cause, error: err instanceof Error ? err.message : String(err) }));
@@ -43,12 +43,13 @@ export async function notify(env: Env, db: Db, accountId: number, n: NewNotifica
   return true;
 }
 
-async function sendMail(env: Env, to: string[], subject: string, text: string) {
-  const from = (env as { NOTIFY_FROM?: string }).NOTIFY_FROM;
-  const binding = (env as { NOTIFY_EMAIL?: SendEmail }).NOTIFY_EMAIL;
-  if (!from || !binding) {
-    console.log(JSON.stringify({ msg: "notification mail (logged: no sender configured)", to, subject }));
-    return;
+/** True when handed to the send_email binding; false when only logged (no sender configured). */
+async function sendMail(env: Env, to: string[], subject: string, text: string): Promise<boolean> {
+  const from = env.NOTIFY_FROM;
+  if (!from || !env.NOTIFY_EMAIL) {
+    console.log(JSON.stringify({ msg: "notification mail (logged: NOTIFY_FROM is not set)", to, subject }));
+    return false;
   }
-  await binding.send({ from, to, subject, text });
+  await env.NOTIFY_EMAIL.send({ from, to, subject, text });
+  return true;
 }

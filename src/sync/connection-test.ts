@@ -5,6 +5,7 @@ import { mallContext } from "../malls/context";
 import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, type MallAdapter, type MallContext, MallError } from "../malls/types";
 import { getSettings } from "../db/queries/accounts";
+import { credentialsExpiring, shopStopped } from "../notify/alerts";
 
 // 接続テスト: one cheap real call through the shop's adapter; the result and the credential expiry
 // the mall reports are stored on the shop. Run by hand (POST /shops/{id}/test) and daily by the
@@ -46,7 +47,8 @@ export async function testShopConnection(env: Env, db: Db, shop: Shop, opts: Tes
     ...(stop && { status: "stopped" as const, lastError: `test: ${res.reason ?? "NG"}` }),
     ...(resume && { status: "ok" as const, lastError: null }),
   });
-  if (res.expiresAt !== undefined) await noteExpiringCredentials(db, shop, res.expiresAt, now);
+  if (stop && shop.status !== "stopped") await shopStopped(env, db, shop, `接続テスト NG: ${res.reason ?? "NG"}`);
+  if (res.expiresAt !== undefined) await noteExpiringCredentials(env, db, shop, res.expiresAt, now);
   return res;
 }
 
@@ -75,9 +77,10 @@ export const webhookUrl = (publicUrl: string, kind: string, shopId: number) => `
  * One 操作ログ row per shop per JST day while its credentials expire within EXPIRY_WARN_DAYS: the
  * row's entry key names the day, and operation_log keeps one row per key.
  */
-async function noteExpiringCredentials(db: Db, shop: Shop, expiresAt: number, now: number) {
+async function noteExpiringCredentials(env: Env, db: Db, shop: Shop, expiresAt: number, now: number) {
   if (expiresAt - now >= EXPIRY_WARN_DAYS * DAY) return;
   const [warning] = shopWarnings({ credentialsExpireAt: expiresAt }, now);
+  await credentialsExpiring(env, db, shop, warning.message, warning.code === "credentials_expired" ? `the credentials expired (${jstDay(expiresAt)}); renew them in the mall and enter them again` : `the credentials expire in ${warning.daysLeft} days (${jstDay(expiresAt)}); renew them in the mall before then`);
   await operationInsert(
     db,
     shop.accountId,

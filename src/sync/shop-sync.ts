@@ -4,6 +4,7 @@ import { failingListingCounts, noteOwnSales, type OwnSale, type Shop, updateShop
 import { mallContext } from "../malls/context";
 import { adapterFor } from "../malls/registry";
 import { type MallAdapter, type MallContext, MallError, type OrderLine, type PushResult } from "../malls/types";
+import { shopStopped } from "../notify/alerts";
 import { takeInLines } from "./intake";
 import { type DueItem, planPush } from "./push-plan";
 import { catchUnknownCodes, type PushOutcome, recordRound } from "./push-record";
@@ -20,7 +21,7 @@ const CAS_STALE = "CHANGE_FROM_QUANTITY_STALE";
 export type PullCounts = Record<"applied" | "duplicate" | "unknown_code" | "unmatched" | "ignored", number>;
 
 /** Keeps the shop's status honest: auth failures stop it (停止中), others mark it as retrying. */
-async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> {
+async function guarded<T>(env: Env, db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -28,6 +29,7 @@ async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> 
     // Kura holding itself back (its own pacing of the mall's budget) says nothing about the shop.
     if (e.errorClass === "rate" && (e.opts.code === "PACING" || e.opts.code === "BUDGET")) throw e;
     await updateShop(db, shop.accountId, shop.id, { status: e.errorClass === "auth" ? "stopped" : "retrying", lastError: `${e.errorClass}: ${e.message}` });
+    if (e.errorClass === "auth" && shop.status !== "stopped") await shopStopped(env, db, shop, e.message).catch(() => undefined);
     throw e;
   }
 }
@@ -57,7 +59,7 @@ export interface PullOutcome {
 
 export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): Promise<PullOutcome> {
   const adapter = adapterFor(shop.kind);
-  return guarded(db, shop, async () => {
+  return guarded(env, db, shop, async () => {
     const ctx = await mallContext(env, db, shop, io);
     const ownProducts = new Set<number>();
     const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
@@ -119,7 +121,7 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return [];
   }
-  return guarded(db, shop, async () => {
+  return guarded(env, db, shop, async () => {
     const ctx = await mallContext(env, db, shop, { fetch: opts.fetch });
     const final = new Map<number, PushOutcome>();
     let round = await sendRound(db, shop, ctx, adapter, due, 1, final);

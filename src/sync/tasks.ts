@@ -5,6 +5,7 @@ import { getShop } from "../db/queries/shops";
 import { settings, shops } from "../db/schema";
 import { adapterFor } from "../malls/registry";
 import type { Task } from "../schemas/tasks";
+import { stockAlerts } from "../notify/alerts";
 import { runHousekeeping } from "./housekeeping";
 import { applyWebhookEvent } from "./webhook-intake";
 import { productsChanged } from "./changes";
@@ -20,6 +21,8 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   if (t.kind === "stock-changed") {
     // A figure that reached 0 is due at once on every shop; other changes coalesce briefly.
     await productsChanged(env, db, t.accountId, t.productIds, { urgent: t.soldOut });
+    // 在庫少 / マイナス在庫: at most one notification per product and cause a day, however many sales.
+    await stockAlerts(env, db, t.accountId, t.productIds);
     return;
   }
   if (t.kind === "webhook") return applyWebhookEvent(env, db, t);

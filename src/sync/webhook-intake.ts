@@ -5,6 +5,7 @@ import { getShop, updateShop } from "../db/queries/shops";
 import { listings, webhookEvents } from "../db/schema";
 import { inventoryLevelPayload, orderWebhookLines, refundWebhookLines } from "../malls/shopify/webhooks";
 import type { OrderLine } from "../malls/types";
+import { shopStopped } from "../notify/alerts";
 import { shopSync, syncDriftCheck } from "./shop-sync-client";
 
 // The work of a verified webhook (kept in webhook_events by POST /webhooks/shopify/{shopId}),
@@ -29,6 +30,7 @@ async function apply(env: Env, db: Db, t: { accountId: number; shopId: number },
   if (topic === "app/uninstalled") {
     // Kura's access is gone with the app: nothing can be read or sent until it is installed again.
     await updateShop(db, shop.accountId, shop.id, { status: "stopped", lastError: "auth: Shopify アプリがアンインストールされました (app/uninstalled)" });
+    if (shop.status !== "stopped") await shopStopped(env, db, shop, "Shopify アプリがアンインストールされました");
     return "shop stopped";
   }
   if (topic === "inventory_levels/update") {
