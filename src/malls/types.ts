@@ -110,7 +110,8 @@ export interface MallAdapter<C = unknown> {
    * The shop's budget (MALLS.md §9): rows per push call, codes per read, sustained requests per
    * second with a burst (default: the rate), and how often its order API may be polled.
    */
-  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number };
+  /** readPerItem: readStock spends one request per item (BASE, Amazon), so a drift read goes item by item. */
+  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number; readPerItem?: boolean };
   /**
    * Where the mall budgets its order API apart from the rest (Rakuten's RMS order API, Yahoo's
    * per-API limit): the requests it matches are paced by their own bucket at `requestsPerSecond`,

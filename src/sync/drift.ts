@@ -23,6 +23,11 @@ export const DRIFT_PASS_MS = 86_400_000;
 /** The walk's unspent allowance is kept up to this many seconds of its share (a quiet hour does not buy a burst). */
 export const DRIFT_ALLOWANCE_SEC = 300;
 
+/** At most this many requests per scheduled step (one a minute): a minute's share, at least one. */
+export function driftStepRequests(kind: string): number {
+  return Math.max(1, adapterFor(kind).limits.requestsPerSecond * 60 * DRIFT_SHARE);
+}
+
 export const DRIFT_CAUSE = {
   ja: "モール管理画面で在庫数が変更された可能性があります",
   en: "The figure may have been changed in the mall's own admin screen",

@@ -9,7 +9,7 @@ import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLine, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
-import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome } from "./drift";
+import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome, driftStepRequests } from "./drift";
 import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
@@ -170,47 +170,70 @@ export class ShopSync extends DurableObject<Env> {
 
   /**
    * Drift check (read-back): of these products (a webhook named them) or, by default, the walk's
-   * next listings within DRIFT_SHARE of the shop's budget (an allowance kept here, accruing with
-   * time, so a check every minute reads about 6 s of budget a minute on a 1-request-a-second mall).
+   * next listings within DRIFT_SHARE of the shop's budget: an allowance in requests kept here,
+   * accruing with time (a step a minute reads about 6 s of budget a minute on a 1-request-a-second
+   * mall). Each read is its own turn in the shop's conversation, with sold-out figures sent first
+   * before every request, so a sale waits behind one read at most, never behind the walk.
    */
   async checkDrift(ref: ShopRef, opts: { productIds?: number[] } = {}): Promise<Outcome<DriftOutcome | null>> {
     this.remember(ref);
-    return this.serial(() =>
-      outcome(async () => {
-        const db = createDb(this.env.DB);
-        const [shop, settings] = await Promise.all([this.shop(ref), getSettings(db, ref.accountId)]);
-        if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return null;
-        const readBatch = adapterFor(shop.kind).limits.readBatch;
-        let candidates: DriftCandidate[];
-        if (opts.productIds) candidates = await driftCandidates(db, shop, { productIds: opts.productIds });
-        else {
-          const calls = Math.floor(this.driftAllowance(shop.kind, Date.now(), 0));
-          if (calls < 1) return { checked: 0, found: [] };
-          candidates = await driftCandidates(db, shop, { limit: calls * readBatch });
-          this.driftAllowance(shop.kind, Date.now(), Math.ceil(candidates.length / readBatch));
-        }
-        const fetch = this.budgetedFetch(shop);
-        return checkDrift(this.env, db, shop, candidates, {
-          fetch,
-          pull: async () => {
-            const out = await pullShop(this.env, db, shop, { fetch });
-            if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
-          },
-          mark: (ids) => this.store.mark(ids, Date.now(), Date.now()),
-        }).finally(() => this.arm());
-      }),
-    );
+    const db = createDb(this.env.DB);
+    const [shop, settings] = await Promise.all([this.shop(ref), getSettings(db, ref.accountId)]);
+    if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return { ok: true, value: null };
+    const { readBatch, readPerItem } = adapterFor(shop.kind).limits;
+    // Items per turn: a mall that reads one item per request (BASE, Amazon) goes item by item.
+    const turn = readPerItem ? 1 : readBatch;
+    const walk = !opts.productIds;
+    let candidates: DriftCandidate[];
+    if (!walk) candidates = await driftCandidates(db, shop, { productIds: opts.productIds });
+    else {
+      const requests = Math.floor(Math.min(this.driftAllowance(shop.kind, Date.now(), 0), driftStepRequests(shop.kind)));
+      if (requests < 1) return { ok: true, value: { checked: 0, found: [] } };
+      candidates = await driftCandidates(db, shop, { limit: requests * turn });
+    }
+    const total: DriftOutcome = { checked: 0, found: [] };
+    for (let i = 0; i < candidates.length; i += turn) {
+      const part = candidates.slice(i, i + turn);
+      const out = await this.serial(() =>
+        outcome(async () => {
+          const current = await this.shop(ref);
+          if (!current || current.status === "stopped" || !current.updateEnabled) return null;
+          let sent = 0;
+          const budgeted = this.soldOutFirst(ref, current, this.budgetedFetch(current));
+          const counted = ((input: RequestInfo | URL, init?: RequestInit) => (sent++, budgeted(input, init))) as typeof fetch;
+          try {
+            return await checkDrift(this.env, db, current, part, {
+              fetch: counted,
+              pull: async () => {
+                const pulled = await pullShop(this.env, db, current, { fetch: budgeted });
+                if (pulled.ownProducts.length) this.store.mark(pulled.ownProducts, Date.now(), Date.now());
+              },
+              mark: (ids) => this.store.mark(ids, Date.now(), Date.now()),
+            });
+          } finally {
+            if (walk) this.driftAllowance(current.kind, Date.now(), sent);
+            await this.arm();
+          }
+        }),
+      );
+      if (!out.ok) return out;
+      if (!out.value) break;
+      total.checked += out.value.checked;
+      total.found.push(...out.value.found);
+    }
+    return { ok: true, value: total };
   }
 
-  /** The drift walk's allowance in read calls: accrues at DRIFT_SHARE of the shop's rate; `spend` takes some. */
+  /** The drift walk's allowance in requests: accrues at DRIFT_SHARE of the shop's rate; `spend` takes some. */
   private driftAllowance(kind: string, now: number, spend: number): number {
     const rate = adapterFor(kind).limits.requestsPerSecond * DRIFT_SHARE;
     const cap = rate * DRIFT_ALLOWANCE_SEC;
     const raw = this.store.get("drift_allowance");
-    const prev = raw ? (JSON.parse(raw) as { calls: number; at: number }) : { calls: cap, at: now };
-    const calls = Math.min(cap, prev.calls + ((now - prev.at) / 1000) * rate) - spend;
-    this.store.set("drift_allowance", JSON.stringify({ calls, at: now }));
-    return calls;
+    // A new shop starts with one step's worth, not the whole cap: its first minute is busy enough.
+    const prev = raw ? (JSON.parse(raw) as { requests: number; at: number }) : { requests: driftStepRequests(kind), at: now };
+    const requests = Math.min(cap, (prev.requests ?? 0) + ((now - prev.at) / 1000) * rate) - spend;
+    this.store.set("drift_allowance", JSON.stringify({ requests, at: now }));
+    return requests;
   }
 
   /** A push asked for by hand (`all`: every managed listing), in turn with everything else. */

@@ -36,8 +36,12 @@ async function apply(env: Env, db: Db, t: { accountId: number; shopId: number },
   if (topic === "inventory_levels/update") {
     // Someone (or something) set a level: the same drift check as the scheduled walk, for that item now.
     const level = inventoryLevelPayload.parse(body);
-    const productIds = await listingsOfInventoryItem(db, shop.accountId, shop.id, level.inventory_item_id);
-    if (productIds.length === 0) return "inventory item not listed";
+    const listed = await listingsOfInventoryItem(db, shop.accountId, shop.id, level.inventory_item_id);
+    if (listed.length === 0) return "inventory item not listed";
+    // Shopify reports Kura's own writes and its sales too: a level that is what the mall should
+    // show needs no read-back (and costs none of the shop's budget).
+    const productIds = listed.filter((l) => level.available === null || l.mallFigure !== level.available).map((l) => l.productId);
+    if (productIds.length === 0) return "in step";
     const out = await syncDriftCheck(env, ref, productIds);
     return out ? `drift check: ${out.found.length} of ${out.checked} differ` : "skipped: モール更新 off";
   }
@@ -54,12 +58,12 @@ async function apply(env: Env, db: Db, t: { accountId: number; shopId: number },
 }
 
 /** The listings whose cached Shopify ref names this inventory item (stored as a gid). */
-async function listingsOfInventoryItem(db: Db, accountId: number, shopId: number, itemId: string): Promise<number[]> {
+async function listingsOfInventoryItem(db: Db, accountId: number, shopId: number, itemId: string): Promise<{ productId: number; mallFigure: number | null }[]> {
   const gid = itemId.startsWith("gid://") ? itemId : `gid://shopify/InventoryItem/${itemId}`;
   const rows = await db
-    .select({ productId: listings.productId })
+    .select({ productId: listings.productId, mallFigure: listings.mallFigure })
     .from(listings)
     .where(and(eq(listings.accountId, accountId), eq(listings.shopId, shopId), sql`json_extract(${listings.mallRef}, '$.inventoryItemId') = ${gid}`))
     .all();
-  return rows.map((r) => r.productId);
+  return rows;
 }

@@ -106,4 +106,27 @@ describe("drift check, and what is not drift", () => {
     expect(await openDrift(c)).toEqual([]);
     expect((await c.get("/drift?status=all")).json.items[0].resolvedAt).not.toBeNull();
   });
+
+  it("the walk spends at most its share: on BASE (a request per item) one step reads 6 listings, the next right after none", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    const codes = Array.from({ length: 8 }, (_, i) => `B-${i + 1}`);
+    for (const [i, code] of codes.entries()) {
+      const p = await product(c, code, { onHand: 5 });
+      await drain(c.accountId, p.group.id);
+      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7101 + i) });
+    }
+    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7101 + i), quantity: 0 })) });
+    const pushed = await c.post(`/shops/${shop.id}/push`);
+    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
+    const checked = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+    const before = (await sim.control("base", "GET", "/calls")).calls.length;
+    await scheduledStep(c, shop.id);
+    expect(await checked()).toBe(6);
+    expect((await sim.control("base", "GET", "/calls")).calls.length - before).toBe(6);
+    await scheduledStep(c, shop.id);
+    expect(await checked()).toBe(6);
+  });
 });
+
