@@ -175,7 +175,7 @@ function CredentialInputs(props: { frame: Frame; kind: string; fields: Credentia
   );
 }
 
-function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; error?: string }) {
+function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; driftPolicy?: string; error?: string }) {
   const { t } = props.frame;
   return (
     <>
@@ -197,6 +197,17 @@ function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: 
           </option>
         </select>
       </Field>
+      {props.driftPolicy !== undefined ? (
+        <Field id="driftPolicy" label={t("shops.driftPolicy")} help={t("shops.driftPolicyHelp")}>
+          <select id="driftPolicy" name="driftPolicy" {...aria("driftPolicy", { help: true })}>
+            {(["report", "fix", "accept"] as const).map((p) => (
+              <option value={p} selected={props.driftPolicy === p}>
+                {t(`shops.drift.${p}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
     </>
   );
 }
@@ -366,7 +377,7 @@ export function ShopPage(props: {
               <Field id="name" label={t("shops.name")} error={errors.name}>
                 <input id="name" name="name" type="text" required maxlength={100} value={s.name} aria-invalid={errors.name ? "true" : undefined} />
               </Field>
-              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} error={errors.cancelPolicy} />
+              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} driftPolicy={s.driftPolicy} error={errors.cancelPolicy} />
               <div class="row-form">
                 <Field id="ratio" label={t("shops.ratio")} help={t("shops.ratioHelp")} error={errors.ratio}>
                   <input id="ratio" name="ratio" type="number" min={0} max={100} step={1} value={s.ratio ?? ""} aria-describedby={describedBy("ratio", true, !!errors.ratio)} aria-invalid={errors.ratio ? "true" : undefined} />

@@ -26,7 +26,7 @@ const settingsSchema = z
   .openapi("Settings");
 
 /** An http(s) origin, perhaps with a path prefix; no query or fragment (a webhook path is appended). */
-const publicUrlSchema = z
+export const publicUrlSchema = z
   .string()
   .max(200)
   .refine((v) => {

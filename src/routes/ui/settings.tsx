@@ -7,7 +7,7 @@ import { can } from "../../lib/permissions";
 import type { UiEnv } from "../../lib/session";
 import type { FieldErrors } from "../../views/form-field";
 import { SettingsPage } from "../../views/settings-page";
-import { changeSettings } from "../api/settings";
+import { changeSettings, publicUrlSchema } from "../api/settings";
 import { frame } from "./middleware";
 
 // システム設定: 在庫連動 (stopping it needs a ticked confirmation, so it works without JS),
@@ -25,6 +25,7 @@ const DONE: Record<string, MessageKey> = {
   stopped: "settings.syncStopped",
   started: "settings.syncStarted",
   notify: "settings.notifySaved",
+  publicUrl: "settings.publicUrlSaved",
 };
 
 async function page(c: Context<UiEnv>, extra: { errors?: FieldErrors; form?: Record<string, string>; status?: 200 | 400 } = {}) {
@@ -37,7 +38,7 @@ async function page(c: Context<UiEnv>, extra: { errors?: FieldErrors; form?: Rec
   return c.html(
     <SettingsPage
       frame={frame(c)}
-      settings={{ syncEnabled: settings!.syncEnabled, reflectIntervalMin: settings!.reflectIntervalMin, lowStockDefault: settings!.lowStockDefault, notifyEmails: settings!.notifyEmails }}
+      settings={{ syncEnabled: settings!.syncEnabled, reflectIntervalMin: settings!.reflectIntervalMin, lowStockDefault: settings!.lowStockDefault, notifyEmails: settings!.notifyEmails, publicUrl: settings!.publicUrl }}
       inboundEmail={inbound}
       plan={{ maxProducts: account!.maxProducts, maxShops: account!.maxShops, allowSets: account!.allowSets, allowCodeMapping: account!.allowCodeMapping, products }}
       canEdit={can(s.user.role, "settings")}
@@ -75,6 +76,15 @@ settingsPages.post("/settings/sync", async (c) => {
   if (action === "stop" && body.confirm !== "yes") return page(c, { errors: { confirm: t("settings.syncNeedsConfirm") }, status: 400 });
   await changeSettings(c.env, c.get("db"), c.get("session")!.account.id, actor(c), { syncEnabled: action === "start" });
   return c.redirect(`/settings?done=${action === "stop" ? "stopped" : "started"}`, 303);
+});
+
+// Kura's public URL: where malls deliver webhooks (a Shopify shop's 接続テスト subscribes them).
+settingsPages.post("/settings/public-url", async (c) => {
+  const raw = str((await c.req.parseBody()).publicUrl);
+  const parsed = publicUrlSchema.nullable().safeParse(raw === "" ? null : raw);
+  if (!parsed.success) return page(c, { errors: { publicUrl: c.get("t")("settings.publicUrlError") }, form: { publicUrl: raw.slice(0, 300) }, status: 400 });
+  await changeSettings(c.env, c.get("db"), c.get("session")!.account.id, actor(c), { publicUrl: parsed.data });
+  return c.redirect("/settings?done=publicUrl", 303);
 });
 
 const email = z.email().max(254);
