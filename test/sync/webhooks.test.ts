@@ -125,6 +125,21 @@ describe("POST /webhooks/shopify/{shopId}", () => {
     await until("two cancels in the 販売ログ", cancels, (n) => n === 2);
   });
 
+  it("keeps only the fields it reads: the customer's name, address and e-mail are never stored", async () => {
+    const { c, shop } = await setup(10);
+    const order = await sim.control("shopify", "POST", "/orders", { lines: [{ code: "W-1", quantity: 1 }] });
+    const payload = { ...orderPayload(simOrder(order.orderId)), email: "hanako@example.jp", customer: { first_name: "花子", last_name: "山田" }, shipping_address: { address1: "渋谷区1-2-3" } };
+    expect((await deliver(shop.id, "orders/create", payload)).status).toBe(200);
+    await allProcessed(c.accountId, 1);
+    await until("sale", () => onHand(c, "W-1"), (n) => n === 9);
+    const kept = await env.DB.prepare("SELECT body FROM webhook_events WHERE account_id = ?").bind(c.accountId).first<{ body: string }>();
+    expect(kept!.body).not.toMatch(/hanako|花子|山田|渋谷/);
+    expect(JSON.parse(kept!.body).line_items).toHaveLength(1);
+    // A signed body that is not an order at all: acknowledged (Shopify would only retry it), not kept.
+    expect((await deliver(shop.id, "orders/create", { hello: "world" })).json).toMatchObject({ ok: true, ignored: "unreadable body" });
+    expect(await events(c.accountId)).toHaveLength(1);
+  });
+
   it("app/uninstalled stops the shop (停止中)", async () => {
     const { c, shop } = await setup(10);
     expect((await deliver(shop.id, "app/uninstalled", { id: 81050000001, domain: "kura-demo.myshopify.com" })).status).toBe(200);

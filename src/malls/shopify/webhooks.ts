@@ -73,6 +73,18 @@ export const refundPayload = z.object({
 });
 export const inventoryLevelPayload = z.object({ inventory_item_id: id, location_id: id, available: z.number().int().nullable() });
 
+/**
+ * What Kura keeps of a delivery: the fields it reads, nothing else. An order webhook carries the
+ * customer's name, address and e-mail; none of it is needed to move stock, so none of it is stored.
+ * Null when the body is not what the topic promises (acknowledged, logged, not kept).
+ */
+export function minimalPayload(topic: string, body: unknown): unknown | null {
+  const schema = topic.startsWith("orders/") ? orderPayload : topic === "refunds/create" ? refundPayload : topic === "inventory_levels/update" ? inventoryLevelPayload : null;
+  if (!schema) return {};
+  const r = schema.safeParse(body);
+  return r.success ? r.data : null;
+}
+
 /** orders/create, orders/updated, orders/cancelled → the lines the poll would form for that order. */
 export function orderWebhookLines(body: unknown): OrderLine[] {
   const o = orderPayload.parse(body);
