@@ -145,11 +145,9 @@ async function handle(env: Env, db: Db, shop: Shop, c: DriftCandidate, mall: num
     ? (await db.update(drift).set(row).where(eq(drift.id, open.id)).returning({ id: drift.id }).get())!.id
     : (await db.insert(drift).values({ ...row, accountId: shop.accountId, shopId: shop.id, productId: c.productId, masterCode: c.masterCode, firstSeenAt: now }).returning({ id: drift.id }).get())!.id;
 
-  if (action === "fix" || action === "accept") {
-    // The mall shows `mall` now, whatever it should have shown: the next push starts from there.
-    await db.update(listings).set({ mallFigure: mall }).where(and(eq(listings.shopId, shop.id), eq(listings.productId, c.productId)));
-  }
   if (action === "accept") {
+    // Before the listing moves on: a retry after a failure in between finds the same drift and
+    // the same key, and the StockGroup takes the adjustment once.
     const delta = mall - c.mallFigure;
     const ref = { accountId: shop.accountId, groupId: c.groupId };
     await stockGroup(env, ref).changeStock(ref, {
@@ -159,8 +157,12 @@ async function handle(env: Env, db: Db, shop: Shop, c: DriftCandidate, mall: num
       quantity: delta,
       actor: "system",
       reason: `モール在庫の取り込み: ${shop.name} の在庫数 ${mall} (Kura の想定 ${c.mallFigure}) / drift accepted from ${shop.name}`,
-      idempotencyKey: `drift:${id}:${now}`,
+      idempotencyKey: `drift:${shop.id}:${c.productId}:${id}:${c.mallFigure}>${mall}`,
     });
+  }
+  if (action === "fix" || action === "accept") {
+    // The mall shows `mall` now, whatever it should have shown: the next push starts from there.
+    await db.update(listings).set({ mallFigure: mall }).where(and(eq(listings.shopId, shop.id), eq(listings.productId, c.productId)));
   }
   // Fixed: Kura's figure goes out again. Accepted: Kura's new figure may differ from the mall's
   // (ratios, caps), and only a push can tell.
