@@ -25,6 +25,13 @@ export const webhookTask = z.object({
   eventId: z.number().int(),
 });
 
+/** One step of a shop's drift walk (src/sync/drift.ts), sent by the minute's push task half a minute on. */
+export const driftTask = z.object({
+  kind: z.literal("drift"),
+  accountId: z.number().int(),
+  shopId: z.number().int(),
+});
+
 /**
  * Housekeeping (src/sync/housekeeping.ts), on kura-push. Without an accountId a job is a sweep:
  * it lists what to do (from id `after` on) and enqueues one task per shop, group or account.
@@ -39,5 +46,5 @@ export const housekeepingTask = z.object({
 });
 export type HousekeepingTask = z.infer<typeof housekeepingTask>;
 
-export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, webhookTask, housekeepingTask]);
+export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, webhookTask, driftTask, housekeepingTask]);
 export type Task = z.infer<typeof task>;

@@ -55,6 +55,8 @@ const RUN_SECONDS = 10;
  * that run to end, and on BASE (one item a second) a 10-item run of ordinary changes held it 10 s.
  */
 const CHANGE_RUN_SECONDS = 2;
+/** The drift walk waits while a change is due within this long (a coalescing change, a retry soon). */
+const DRIFT_QUIET_MS = 10_000;
 /** At most this many listings per alarm run; the rest follow in the next run. */
 const RUN_LIMIT = 2000;
 /** An item the mall refused is tried again after this, then less often, up to 在庫反映間隔. */
@@ -187,6 +189,10 @@ export class ShopSync extends DurableObject<Env> {
     let candidates: DriftCandidate[];
     if (!walk) candidates = await driftCandidates(db, shop, { productIds: opts.productIds });
     else {
+      // The walk is for a quiet shop: not while the mall is failing (一時エラー) or changes wait to be
+      // sent — those go first, and their reads would only add to a struggling mall's load.
+      const due = this.store.nextDue();
+      if (shop.status !== "ok" || (due !== null && due <= Date.now() + DRIFT_QUIET_MS)) return { ok: true, value: { checked: 0, found: [] } };
       const requests = Math.floor(Math.min(this.driftAllowance(shop.kind, Date.now(), 0), driftStepRequests(shop.kind)));
       if (requests < 1) return { ok: true, value: { checked: 0, found: [] } };
       candidates = await driftCandidates(db, shop, { limit: requests * turn });

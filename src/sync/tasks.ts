@@ -37,10 +37,21 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   // The cron's safety net: re-arm the shop's alarm at the due times it already holds.
   if (t.kind === "push" && shop.updateEnabled) {
     await shopSync(env, ref).wake(ref);
-    // The drift walk's next step, within its small share of the shop's budget.
-    await syncDriftCheck(env, ref);
+    // The drift walk's next step, half a minute on: away from the minute's own pulls and the
+    // pushes they cause, which go first.
+    await env.PUSH_QUEUE.send({ kind: "drift", accountId: t.accountId, shopId: t.shopId } satisfies Task, { delaySeconds: DRIFT_DELAY_S });
+  }
+  if (t.kind === "drift" && shop.updateEnabled) {
+    // Within its small share of the shop's budget. A read that fails is tried next minute, not
+    // retried as a task (a struggling mall needs no extra reads).
+    await syncDriftCheck(env, ref).catch((err: unknown) =>
+      console.warn(JSON.stringify({ msg: "drift check step failed", shopId: t.shopId, error: err instanceof Error ? err.message : String(err) })),
+    );
   }
 }
+
+/** Seconds after the minute's push task that the shop's drift step runs. */
+export const DRIFT_DELAY_S = 30;
 
 /** Seconds within the minute at which a shop of this kind is polled (as often as its order API allows). */
 export function pullOffsets(kind: string): number[] {

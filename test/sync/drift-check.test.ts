@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { SimKind } from "../../sim/index";
 import { runTask } from "../../src/sync/tasks";
 import { type Client, drain, newAccount, product, until } from "../helpers/api";
@@ -26,8 +26,8 @@ async function setup(kind: SimKind, policy?: "report" | "fix" | "accept") {
   return { c, shop, code, p };
 }
 
-/** One scheduled step for the shop: what the cron's per-minute push task does. */
-const scheduledStep = (c: Client, shopId: number) => runTask(env, { kind: "push", accountId: c.accountId, shopId });
+/** One scheduled step for the shop: the drift task the minute's push task sends (30 s on). */
+const scheduledStep = (c: Client, shopId: number) => runTask(env, { kind: "drift", accountId: c.accountId, shopId });
 const openDrift = async (c: Client) => (await c.get("/drift")).json.items as any[];
 const onHand = async (c: Client) => (await c.get("/products/D-1")).json.onHand as number;
 
@@ -128,5 +128,18 @@ describe("drift check, and what is not drift", () => {
     await scheduledStep(c, shop.id);
     expect(await checked()).toBe(6);
   });
-});
 
+  it("the minute's push task sends the shop's drift step half a minute on", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "rakuten");
+    const sends = vi.spyOn(env.PUSH_QUEUE, "send").mockResolvedValue(undefined as never);
+    let calls: unknown[][];
+    try {
+      await runTask(env, { kind: "push", accountId: c.accountId, shopId: shop.id });
+    } finally {
+      calls = [...sends.mock.calls];
+      sends.mockRestore();
+    }
+    expect(calls).toEqual([[{ kind: "drift", accountId: c.accountId, shopId: shop.id }, { delaySeconds: 30 }]]);
+  });
+});
