@@ -90,6 +90,9 @@ export function demoMallCode(kind, masterCode, index) {
 export async function seedShops(base, token, simBaseUrl) {
   const sim = (path, body) =>
     fetch(`${simBaseUrl}${path}`, { method: body ? "POST" : "GET", headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+  // Kura's own local URL as its public URL: each shop's 接続テスト below then subscribes the
+  // simulated Shopify shop's webhooks, and its orders arrive at once instead of at the next poll.
+  await api(base, token, "PATCH", "/settings", { publicUrl: base });
   const existing = (await api(base, token, "GET", "/shops")).json.items;
   const catalogue = [...DEMO_PRODUCTS, DEMO_SET];
   const shops = [];

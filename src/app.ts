@@ -7,6 +7,7 @@ import { securityHeaders } from "./lib/secure-headers";
 import { docsPage } from "./routes/api/docs";
 import { api } from "./routes/api/index";
 import { dashboard } from "./routes/ui/index";
+import { shopifyWebhooks } from "./routes/webhooks/shopify";
 
 export const app = new Hono<AppEnv>();
 
@@ -34,8 +35,10 @@ app.onError((err, c) => {
   console.error(JSON.stringify({ msg: "unhandled error", requestId, path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) }));
   return problem(c, 500, "Internal Server Error", `Something went wrong; quote request id ${requestId} when reporting it.`, { requestId });
 });
-app.notFound((c) => (c.req.path.startsWith("/api/") ? problem(c, 404, "Not Found", `no route for ${c.req.method} ${c.req.path}`) : c.text("Not Found", 404)));
+app.notFound((c) => (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/") ? problem(c, 404, "Not Found", `no route for ${c.req.method} ${c.req.path}`) : c.text("Not Found", 404)));
 
 app.route("/api/v1", api);
+// Before the dashboard: its same-origin check would refuse a mall's POST.
+app.route("/webhooks/shopify", shopifyWebhooks);
 app.route("/api", docsPage);
 app.route("/", dashboard);

@@ -7,6 +7,7 @@ declare namespace Cloudflare {
 	}
 	interface Env {
 		DB: D1Database;
+		NOTIFY_EMAIL: SendEmail;
 		PULL_QUEUE: Queue;
 		PUSH_QUEUE: Queue;
 		ASSETS: Fetcher;
@@ -15,6 +16,7 @@ declare namespace Cloudflare {
 		SESSION_SECRET: string;
 		AMAZON_LWA_URL: "https://api.amazon.com/auth/o2/token";
 		INBOUND_EMAIL_DOMAIN: "in.kura.example";
+		NOTIFY_FROM: string;
 		STOCK: DurableObjectNamespace<import("./index").StockGroup>;
 		SHOP_SYNC: DurableObjectNamespace<import("./index").ShopSync>;
 	}
@@ -24,5 +26,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL" | "INBOUND_EMAIL_DOMAIN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "CREDENTIALS_KEY" | "OPERATOR_TOKEN" | "SESSION_SECRET" | "AMAZON_LWA_URL" | "INBOUND_EMAIL_DOMAIN" | "NOTIFY_FROM">> {}
 }

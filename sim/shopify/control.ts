@@ -19,7 +19,7 @@ const bodies = controlBodies({
 });
 
 export function controlRoutes(state: ShopifySimState): Hono {
-  return uniformControlRoutes(state, bodies, {
+  const app = uniformControlRoutes(state, bodies, {
     listings: () => state.listings(),
     cancelOrder: (orderId, b) => {
       const o = state.cancelOrder(orderId, { lineId: b.lineId?.toString(), quantity: b.quantity });
@@ -28,4 +28,11 @@ export function controlRoutes(state: ShopifySimState): Hono {
     addFault: (f) => state.addFault(f.type, f.times, f.delayMs),
     calls: () => state.calls,
   }, { simError: SimError, otherError: (e, c) => c.json({ error: String(e) }, 500) });
+  // Shopify's own: the webhook subscriptions and every delivery; settle waits for those under way.
+  app.get("/__sim/webhooks", (c) => c.json({ subscriptions: state.webhooks, deliveries: state.deliveries }));
+  app.post("/__sim/webhooks/settle", async (c) => {
+    await Promise.all([...state.pending]);
+    return c.json({ deliveries: state.deliveries });
+  });
+  return app;
 }

@@ -3,7 +3,8 @@ import type { ShopifyCredentials } from "../../src/malls/shopify";
 import { controlRoutes } from "./control";
 import { graphqlRoutes } from "./graphql";
 import { oauthRoutes } from "./oauth";
-import { SIM_APP, SIM_DEMO_TOKEN, SIM_SHOP, ShopifySimState, type Plan } from "./state";
+import { SIM_APP, SIM_DEMO_TOKEN, SIM_SHOP, ShopifySimState, type Plan, type SimOrder } from "./state";
+import { deliver, orderPayload } from "./webhooks";
 
 // Shopify simulator: the Admin GraphQL endpoint (/admin/api/{version}/graphql.json, operations
 // parsed and executed with graphql-js over the sim state), the OAuth token endpoint
@@ -24,6 +25,9 @@ export const demoCredentials: ShopifyCredentials = {
 
 export function createShopifySim(opts: { now?: () => number; plan?: Plan } = {}): { app: Hono; state: ShopifySimState } {
   const state = new ShopifySimState(opts.now ?? (() => Date.now()), opts.plan ?? "standard");
+  state.onEvent = (topic, payload) => {
+    void deliver(state, topic, topic.startsWith("ORDERS") ? orderPayload(payload as SimOrder) : payload);
+  };
   const app = new Hono();
   app.route("/", controlRoutes(state));
   app.route("/", oauthRoutes(state));

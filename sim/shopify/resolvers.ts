@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { inventorySetQuantities } from "./mutation";
+import { webhookSubscriptionCreate } from "./webhooks";
 import { compare, matches, paginate, parseSearch, timeValue, type ConnArgs, type Term } from "./search";
 import { SIM_SHOP, gid, idOf, isoSeconds, type ShopifySimState, type SimOrder, type SimVariant } from "./state";
 
@@ -211,5 +212,6 @@ export function rootValue(ctx: SimContext) {
     },
     inventorySetQuantities: (args: { input: Record<string, unknown> }, c: SimContext, info: GraphQLResolveInfo) =>
       inventorySetQuantities(args.input, c, info),
+    webhookSubscriptionCreate: (args: Parameters<typeof webhookSubscriptionCreate>[0], c: SimContext) => webhookSubscriptionCreate(args, c),
   };
 }

@@ -35,6 +35,22 @@ export const SIM_SDL = /* GraphQL */ `
 
   type Mutation {
     inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
+    webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+  }
+
+  enum WebhookSubscriptionTopic { APP_UNINSTALLED INVENTORY_LEVELS_UPDATE ORDERS_CANCELLED ORDERS_CREATE ORDERS_UPDATED REFUNDS_CREATE }
+  enum WebhookSubscriptionFormat { JSON XML }
+  input WebhookSubscriptionInput {
+    uri: String
+    callbackUrl: URL
+    format: WebhookSubscriptionFormat
+  }
+  scalar URL
+  type WebhookSubscription implements Node { id: ID! topic: WebhookSubscriptionTopic! uri: String! }
+  type UserError { field: [String!] message: String! }
+  type WebhookSubscriptionCreatePayload {
+    userErrors: [UserError!]!
+    webhookSubscription: WebhookSubscription
   }
 
   enum LocationSortKeys { ID NAME RELEVANCE }

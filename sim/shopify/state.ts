@@ -77,6 +77,13 @@ export class ShopifySimState {
   faults: Fault[] = [];
   calls: SimCall[] = [];
   documents: SimDocument[] = [];
+  /** Webhook subscriptions (webhookSubscriptionCreate) and every delivery attempted. */
+  webhooks: import("./webhooks").SimSubscription[] = [];
+  deliveries: import("./webhooks").SimDelivery[] = [];
+  /** Deliveries still under way (the control API's /webhooks/settle waits for them). */
+  pending = new Set<Promise<void>>();
+  /** Called after an event a webhook reports (wired by createShopifySim to deliver it). */
+  onEvent: (topic: import("./webhooks").WebhookTopic, payload: unknown) => void = () => undefined;
   private seq = 0;
 
   constructor(
@@ -102,6 +109,8 @@ export class ShopifySimState {
     this.faults = [];
     this.calls = [];
     this.documents = [];
+    this.webhooks = [];
+    this.deliveries = [];
   }
 
   nextId(base: number): number {
@@ -130,6 +139,10 @@ export class ShopifySimState {
         continue;
       }
       const level = v.levels.get(loc) ?? { available: 0, onHand: 0, committed: 0, updatedAt: now };
+      // Edited in the admin: Shopify reports the new level to inventory_levels/update subscribers.
+      if (v.levels.has(loc) && level.available !== it.quantity) {
+        this.onEvent("INVENTORY_LEVELS_UPDATE", { inventory_item_id: v.inventoryItemId, location_id: loc, available: it.quantity, updated_at: isoSeconds(now), admin_graphql_api_id: `gid://shopify/InventoryLevel/${v.inventoryItemId}?inventory_item_id=${v.inventoryItemId}` });
+      }
       level.onHand += it.quantity - level.available;
       level.available = it.quantity;
       level.updatedAt = now;
@@ -168,6 +181,7 @@ export class ShopifySimState {
       }
     }
     this.orders.push(order);
+    this.onEvent("ORDERS_CREATE", order);
     return { orderId: String(order.id), lineIds: order.lines.map((x) => String(x.id)) };
   }
 
@@ -189,6 +203,7 @@ export class ShopifySimState {
       this.restock(li, q, now);
     }
     order.updatedAt = now;
+    this.onEvent(order.cancelledAt ? "ORDERS_CANCELLED" : "ORDERS_UPDATED", order);
     return order;
   }
 

@@ -90,6 +90,9 @@ export const settings = sqliteTable("settings", {
   lowStockDefault: integer(),
   // Where notifications (在庫少, 停止中 shops, expiring credentials) are mailed: a JSON array of addresses.
   notifyEmails: text({ mode: "json" }).$type<string[]>().notNull().default([]),
+  // Kura's own public origin (https://kura.example.jp): where malls deliver webhooks. Null: no
+  // webhooks are registered and polling alone takes orders in.
+  publicUrl: text(),
   updatedAt: createdAt(),
 });
 
@@ -174,6 +177,9 @@ export const shops = sqliteTable(
     lastError: text(),
     // Opaque per-adapter cursor for order intake (JSON).
     pullCursor: text(),
+    // What a difference between the mall's figure and the one it should show leads to: report
+    // (通知のみ), fix (自動修正: Kura's figure is sent again) or accept (取り込む: a stock adjustment).
+    driftPolicy: text({ enum: ["report", "fix", "accept"] }).notNull().default("report"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -198,6 +204,8 @@ export const listings = sqliteTable(
     // differs from it, and it is Shopify's changeFromQuantity.
     mallFigure: integer(),
     lastResult: text(), // "ok" or the error text
+    // When the drift check last read this listing back from the mall (null: never).
+    driftCheckedAt: integer(),
     updatedAt: createdAt(),
   },
   (t) => [
@@ -511,4 +519,68 @@ export const inboundMail = sqliteTable(
     retriedAt: integer(),
   },
   (t) => [index("inbound_mail_account_idx").on(t.accountId, t.id)],
+);
+
+// Every webhook a mall delivered that passed its signature check, kept until the queue consumer
+// has applied it: the body is the work (the request only verifies, stores and enqueues), and the
+// unique (shop, webhook id) is the dedupe, since Shopify delivers at least once.
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    shopId: integer().notNull().references(() => shops.id, { onDelete: "cascade" }),
+    webhookId: text().notNull(),
+    topic: text().notNull(),
+    body: text().notNull(),
+    receivedAt: integer().notNull(),
+    processedAt: integer(),
+    // What applying it did ("applied 2 lines", "shop stopped", an error).
+    outcome: text(),
+  },
+  (t) => [uniqueIndex("webhook_events_shop_webhook_uq").on(t.shopId, t.webhookId), index("webhook_events_account_idx").on(t.accountId, t.id)],
+);
+
+// A listing whose mall showed another figure than the one it should show (listings.mall_figure),
+// found by the drift check. One open row per listing: found again, it is updated, not repeated.
+export const drift = sqliteTable(
+  "drift",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    shopId: integer().notNull().references(() => shops.id, { onDelete: "cascade" }),
+    productId: integer().notNull().references(() => products.id, { onDelete: "cascade" }),
+    masterCode: text().notNull(),
+    mallCode: text().notNull(),
+    mallFigure: integer().notNull(),
+    kuraFigure: integer().notNull(),
+    firstSeenAt: integer().notNull(),
+    seenAt: integer().notNull(),
+    // report | fix | accept: what Kura did about it (the shop's driftPolicy then).
+    action: text({ enum: ["report", "fix", "accept"] }).notNull(),
+    resolvedAt: integer(),
+  },
+  (t) => [
+    index("drift_account_idx").on(t.accountId, t.id),
+    uniqueIndex("drift_open_uq").on(t.shopId, t.productId).where(sql`resolved_at IS NULL`),
+  ],
+);
+
+// What the merchant should know about (在庫少, マイナス在庫, drift, 停止中 shop, expiring
+// credentials): one row per cause and subject per JST day (dedupeKey), not one per sale.
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    cause: text({ enum: ["low_stock", "negative_stock", "drift", "shop_stopped", "credentials_expiring"] }).notNull(),
+    dedupeKey: text().notNull(),
+    subject: text().notNull(), // master code or shop id the notification is about
+    messageJa: text().notNull(),
+    messageEn: text().notNull(),
+    createdAt: integer().notNull(),
+    readAt: integer(),
+    emailedAt: integer(),
+  },
+  (t) => [uniqueIndex("notifications_key_uq").on(t.accountId, t.dedupeKey), index("notifications_account_idx").on(t.accountId, t.id)],
 );

@@ -71,6 +71,9 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/settings/notifications", right: "settings" },
   // Taking a held or unparsed order mail in again moves stock like any sale: the shops right.
   { method: "POST", path: "/settings/mail/:id/retry", right: "shops" },
+  { method: "POST", path: "/settings/public-url", right: "settings" },
+  // お知らせ: whoever may read them may mark them read.
+  { method: "POST", path: "/notifications/:id/read", right: "read" },
   { method: "POST", path: "/groups", right: "catalog" },
   { method: "POST", path: "/groups/:id", right: "catalog" },
   { method: "POST", path: "/groups/:id/move", right: "catalog" },

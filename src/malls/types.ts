@@ -120,7 +120,8 @@ export interface MallAdapter<C = unknown> {
    * The shop's budget (MALLS.md §9): rows per push call, codes per read, sustained requests per
    * second with a burst (default: the rate), and how often its order API may be polled.
    */
-  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number };
+  /** readPerItem: readStock spends one request per item (BASE, Amazon), so a drift read goes item by item. */
+  limits: { pushBatch: number; readBatch: number; requestsPerSecond: number; burst?: number; pollEverySec: number; readPerItem?: boolean };
   /**
    * Where the mall budgets its order API apart from the rest (Rakuten's RMS order API, Yahoo's
    * per-API limit): the requests it matches are paced by their own bucket at `requestsPerSecond`,
@@ -143,6 +144,8 @@ export interface MallAdapter<C = unknown> {
    */
   intake?: "api" | "mail";
   verifyWebhook?(ctx: MallContext<C>, rawBody: ArrayBuffer, headers: Headers): Promise<boolean>;
+  /** Subscribes Kura's webhook endpoint (`uri`) to the mall's events (Shopify); run by 接続テスト. */
+  registerWebhooks?(ctx: MallContext<C>, uri: string): Promise<{ topic: string; ok: boolean; message?: string }[]>;
 }
 
 /**

@@ -62,6 +62,9 @@ const shopFields = {
   importEnabled: z.boolean().describe("取込み"),
   updateEnabled: z.boolean().describe("モール更新"),
   cancelPolicy: z.enum(["restore", "ignore"]).describe("キャンセル時: 自動で在庫を戻す / 戻さない"),
+  driftPolicy: z
+    .enum(["report", "fix", "accept"])
+    .describe("モール側で在庫数が変わっていた時 (drift): report 通知のみ / fix 自動修正 (Kura の在庫数を再送) / accept 取り込む (差分を在庫調整として記録)"),
   ratio: z.number().int().min(0).max(100).nullable().describe("在庫比率 override for this shop"),
   salesLimit: count().nullable().describe("販売制限 override for this shop"),
 };
@@ -75,6 +78,7 @@ const createShopOf = <K extends ApiMallKind>(kind: K) =>
     importEnabled: shopFields.importEnabled.default(true),
     updateEnabled: shopFields.updateEnabled.default(true),
     cancelPolicy: shopFields.cancelPolicy.default("restore"),
+    driftPolicy: shopFields.driftPolicy.default("report"),
     ratio: shopFields.ratio.optional(),
     salesLimit: shopFields.salesLimit.optional(),
   });

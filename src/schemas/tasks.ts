@@ -17,6 +17,21 @@ export const shopTask = z.object({
   urgent: z.boolean().optional(),
 });
 
+/** A verified webhook kept in webhook_events, to be applied off the request (src/sync/webhook-intake.ts). */
+export const webhookTask = z.object({
+  kind: z.literal("webhook"),
+  accountId: z.number().int(),
+  shopId: z.number().int(),
+  eventId: z.number().int(),
+});
+
+/** One step of a shop's drift walk (src/sync/drift.ts), sent by the minute's push task half a minute on. */
+export const driftTask = z.object({
+  kind: z.literal("drift"),
+  accountId: z.number().int(),
+  shopId: z.number().int(),
+});
+
 /**
  * Housekeeping (src/sync/housekeeping.ts), on kura-push. Without an accountId a job is a sweep:
  * it lists what to do (from id `after` on) and enqueues one task per shop, group or account.
@@ -38,5 +53,5 @@ export const importTask = z.object({
   importId: z.number().int(),
 });
 
-export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, housekeepingTask, importTask]);
+export const task = z.discriminatedUnion("kind", [stockChangedTask, shopTask, webhookTask, driftTask, housekeepingTask, importTask]);
 export type Task = z.infer<typeof task>;

@@ -3,7 +3,9 @@ import { operationInsert } from "../db/queries/logs";
 import { type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
 import { adapterFor, isMailKind } from "../malls/registry";
-import { type ConnectionTestResult, MallError } from "../malls/types";
+import { type ConnectionTestResult, type MallAdapter, type MallContext, MallError } from "../malls/types";
+import { getSettings } from "../db/queries/accounts";
+import { credentialsExpiring, shopStopped } from "../notify/alerts";
 
 // 接続テスト: one cheap real call through the shop's adapter; the result and the credential expiry
 // the mall reports are stored on the shop. Run by hand (POST /shops/{id}/test) and daily by the
@@ -37,9 +39,11 @@ export async function testShopConnection(env: Env, db: Db, shop: Shop, opts: Tes
     return res;
   }
   const ctx = await mallContext(env, db, shop, { fetch: opts.fetch });
-  const res: ConnectionTestResult = await adapterFor(shop.kind)
+  const adapter = adapterFor(shop.kind);
+  const res: ConnectionTestResult = await adapter
     .testConnection(ctx)
     .catch((err: unknown) => ({ ok: false, reason: err instanceof MallError ? err.message : "接続できませんでした", errorClass: err instanceof MallError ? err.errorClass : "transient" }));
+  if (res.ok && adapter.registerWebhooks) res.reason = [res.reason, await subscribeWebhooks(db, shop, ctx, adapter.registerWebhooks)].filter(Boolean).join(" / ");
   const now = Date.now();
   const stop = !res.ok && (!opts.scheduled || res.errorClass === "auth");
   const resume = res.ok && !opts.scheduled;
@@ -51,17 +55,40 @@ export async function testShopConnection(env: Env, db: Db, shop: Shop, opts: Tes
     ...(stop && { status: "stopped" as const, lastError: `test: ${res.reason ?? "NG"}` }),
     ...(resume && { status: "ok" as const, lastError: null }),
   });
-  if (res.expiresAt !== undefined) await noteExpiringCredentials(db, shop, res.expiresAt, now);
+  if (stop && shop.status !== "stopped") await shopStopped(env, db, shop, `接続テスト NG: ${res.reason ?? "NG"}`);
+  if (res.expiresAt !== undefined) await noteExpiringCredentials(env, db, shop, res.expiresAt, now);
   return res;
 }
+
+/**
+ * With a public URL set (システム設定), the mall is told to deliver its events to Kura's webhook
+ * endpoint for this shop; registering again is harmless (Shopify answers "already taken"). A
+ * failure here does not fail the test: polling still takes every order in.
+ */
+async function subscribeWebhooks(db: Db, shop: Shop, ctx: MallContext<unknown>, register: NonNullable<MallAdapter<unknown>["registerWebhooks"]>): Promise<string | null> {
+  const conf = await getSettings(db, shop.accountId);
+  if (!conf?.publicUrl) return null;
+  const uri = webhookUrl(conf.publicUrl, shop.kind, shop.id);
+  try {
+    const out = await register(ctx, uri);
+    const bad = out.filter((r) => !r.ok);
+    return bad.length === 0 ? `Webhook 登録済み (${out.length} 件)` : `Webhook 登録失敗: ${bad.map((b) => `${b.topic} ${b.message ?? ""}`.trim()).join(", ")}`;
+  } catch (err) {
+    return `Webhook 登録失敗: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** Where a mall delivers one shop's webhooks. */
+export const webhookUrl = (publicUrl: string, kind: string, shopId: number) => `${publicUrl.replace(/\/+$/, "")}/webhooks/${kind}/${shopId}`;
 
 /**
  * One 操作ログ row per shop per JST day while its credentials expire within EXPIRY_WARN_DAYS: the
  * row's entry key names the day, and operation_log keeps one row per key.
  */
-async function noteExpiringCredentials(db: Db, shop: Shop, expiresAt: number, now: number) {
+async function noteExpiringCredentials(env: Env, db: Db, shop: Shop, expiresAt: number, now: number) {
   if (expiresAt - now >= EXPIRY_WARN_DAYS * DAY) return;
   const [warning] = shopWarnings({ credentialsExpireAt: expiresAt }, now);
+  await credentialsExpiring(env, db, shop, warning.message, warning.code === "credentials_expired" ? `the credentials expired (${jstDay(expiresAt)}); renew them in the mall and enter them again` : `the credentials expire in ${warning.daysLeft} days (${jstDay(expiresAt)}); renew them in the mall before then`);
   await operationInsert(
     db,
     shop.accountId,

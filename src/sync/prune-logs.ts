@@ -45,5 +45,19 @@ export async function pruneAccountLogs(d1: D1Database, accountId: number, opts: 
     // A table that gave less than a full chunk has nothing old left.
     left = left.filter((_, i) => results[i].meta.changes >= chunk);
   }
+  // Kept deliveries and notifications: one bounded statement each per run, outside the budget
+  // (a day's rows are few; what one run leaves, the next day's takes).
+  const side = await d1.batch(
+    SIDE_TABLES.map(({ table, at }) =>
+      d1.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE account_id = ?1 AND ${at} < ?2 LIMIT ?3)`).bind(accountId, cutoff, chunk),
+    ),
+  );
+  side.forEach((r, i) => (deleted[SIDE_TABLES[i].table] = r.meta.changes));
   return { deleted, done: left.length === 0 };
 }
+
+/** Webhook deliveries Kura kept (webhook_events) and notifications: the same retention. */
+const SIDE_TABLES = [
+  { table: "webhook_events", at: "received_at" },
+  { table: "notifications", at: "created_at" },
+] as const;

@@ -1,4 +1,5 @@
 import { MallError, type StockReading } from "../malls/types";
+import type { DriftOutcome } from "./drift";
 import type { PullOutcome, PushOutcome } from "./shop-sync";
 import { type Outcome, type ShopRef, type ShopSync, shopSyncName } from "./shop-sync-object";
 
@@ -24,4 +25,9 @@ export async function syncPush(env: Env, ref: ShopRef, opts: { all?: boolean } =
 
 export async function syncRead(env: Env, ref: ShopRef, codes: string[]): Promise<StockReading[]> {
   return unwrap((await shopSync(env, ref).read(ref, codes)) as Outcome<StockReading[]>);
+}
+
+/** Drift check of these products, or the scheduled walk's next listings (no productIds); null when the shop is not being updated. */
+export async function syncDriftCheck(env: Env, ref: ShopRef, productIds?: number[]): Promise<DriftOutcome | null> {
+  return unwrap((await shopSync(env, ref).checkDrift(ref, productIds ? { productIds } : {})) as Outcome<DriftOutcome | null>);
 }

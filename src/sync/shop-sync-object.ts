@@ -7,9 +7,10 @@ import { getSettings } from "../db/queries/accounts";
 import { advanceJobShop, finishJobShop, jobShopRunning } from "../db/queries/jobs";
 import { getShop, type Shop } from "../db/queries/shops";
 import { adapterFor, isMailKind } from "../malls/registry";
-import { type ConnectionTestResult, MallError, type MallErrorClass, type StockReading } from "../malls/types";
+import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLine, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
-import { type PullOutcome, pullShop, pushShop, type PushOutcome } from "./shop-sync";
+import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome, driftStepRequests } from "./drift";
+import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
 // One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
@@ -54,6 +55,8 @@ const RUN_SECONDS = 10;
  * that run to end, and on BASE (one item a second) a 10-item run of ordinary changes held it 10 s.
  */
 const CHANGE_RUN_SECONDS = 2;
+/** The drift walk waits while a change is due within this long (a coalescing change, a retry soon). */
+const DRIFT_QUIET_MS = 10_000;
 /** At most this many listings per alarm run; the rest follow in the next run. */
 const RUN_LIMIT = 2000;
 /**
@@ -155,6 +158,94 @@ export class ShopSync extends DurableObject<Env> {
         return out;
       }),
     );
+  }
+
+  /**
+   * The shop's own order lines that arrived without a pull (its webhooks), taken in in turn with
+   * every other conversation of the shop, so that a push never reads a mall_figure half moved.
+   */
+  async takeIn(ref: ShopRef, lines: OrderLine[]): Promise<PullCounts | null> {
+    this.remember(ref);
+    return this.serial(async () => {
+      const shop = await this.shop(ref);
+      if (!shop) return null;
+      const out = await takeInShopLines(this.env, createDb(this.env.DB), shop, lines);
+      if (out.ownProducts.length) this.store.mark(out.ownProducts, Date.now(), Date.now());
+      await this.arm();
+      return out.counts;
+    });
+  }
+
+  /**
+   * Drift check (read-back): of these products (a webhook named them) or, by default, the walk's
+   * next listings within DRIFT_SHARE of the shop's budget: an allowance in requests kept here,
+   * accruing with time (a step a minute reads about 6 s of budget a minute on a 1-request-a-second
+   * mall). Each read is its own turn in the shop's conversation, with sold-out figures sent first
+   * before every request, so a sale waits behind one read at most, never behind the walk.
+   */
+  async checkDrift(ref: ShopRef, opts: { productIds?: number[] } = {}): Promise<Outcome<DriftOutcome | null>> {
+    this.remember(ref);
+    const db = createDb(this.env.DB);
+    const [shop, settings] = await Promise.all([this.shop(ref), getSettings(db, ref.accountId)]);
+    if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return { ok: true, value: null };
+    const { readBatch, readPerItem } = adapterFor(shop.kind).limits;
+    // Items per turn: a mall that reads one item per request (BASE, Amazon) goes item by item.
+    const turn = readPerItem ? 1 : readBatch;
+    const walk = !opts.productIds;
+    let candidates: DriftCandidate[];
+    if (!walk) candidates = await driftCandidates(db, shop, { productIds: opts.productIds });
+    else {
+      // The walk is for a quiet shop: not while the mall is failing (一時エラー) or changes wait to be
+      // sent — those go first, and their reads would only add to a struggling mall's load.
+      const due = this.store.nextDue();
+      if (shop.status !== "ok" || (due !== null && due <= Date.now() + DRIFT_QUIET_MS)) return { ok: true, value: { checked: 0, found: [] } };
+      const requests = Math.floor(Math.min(this.driftAllowance(shop.kind, Date.now(), 0), driftStepRequests(shop.kind)));
+      if (requests < 1) return { ok: true, value: { checked: 0, found: [] } };
+      candidates = await driftCandidates(db, shop, { limit: requests * turn });
+    }
+    const total: DriftOutcome = { checked: 0, found: [] };
+    for (let i = 0; i < candidates.length; i += turn) {
+      const part = candidates.slice(i, i + turn);
+      const out = await this.serial(() =>
+        outcome(async () => {
+          const current = await this.shop(ref);
+          if (!current || current.status === "stopped" || !current.updateEnabled) return null;
+          let sent = 0;
+          const budgeted = this.soldOutFirst(ref, current, this.budgetedFetch(current));
+          const counted = ((input: RequestInfo | URL, init?: RequestInit) => (sent++, budgeted(input, init))) as typeof fetch;
+          try {
+            return await checkDrift(this.env, db, current, part, {
+              fetch: counted,
+              pull: async () => {
+                const pulled = await pullShop(this.env, db, current, { fetch: budgeted });
+                if (pulled.ownProducts.length) this.store.mark(pulled.ownProducts, Date.now(), Date.now());
+              },
+              mark: (ids) => this.store.mark(ids, Date.now(), Date.now()),
+            });
+          } finally {
+            if (walk) this.driftAllowance(current.kind, Date.now(), sent);
+            await this.arm();
+          }
+        }),
+      );
+      if (!out.ok) return out;
+      if (!out.value) break;
+      total.checked += out.value.checked;
+      total.found.push(...out.value.found);
+    }
+    return { ok: true, value: total };
+  }
+
+  /** The drift walk's allowance in requests: accrues at DRIFT_SHARE of the shop's rate; `spend` takes some. */
+  private driftAllowance(kind: string, now: number, spend: number): number {
+    const rate = adapterFor(kind).limits.requestsPerSecond * DRIFT_SHARE;
+    const cap = rate * DRIFT_ALLOWANCE_SEC;
+    const raw = this.store.get("drift_allowance");
+    // A new shop starts with one step's worth, not the whole cap: its first minute is busy enough.
+    const prev = raw ? (JSON.parse(raw) as { requests: number; at: number }) : { requests: driftStepRequests(kind), at: now };
+    const requests = Math.min(cap, (prev.requests ?? 0) + ((now - prev.at) / 1000) * rate) - spend;
+    this.store.set("drift_allowance", JSON.stringify({ requests, at: now }));
+    return requests;
   }
 
   /** A push asked for by hand (`all`: every managed listing), in turn with everything else. */

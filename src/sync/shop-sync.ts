@@ -3,7 +3,8 @@ import { operationInsert } from "../db/queries/logs";
 import { failingListingCounts, noteOwnSales, type OwnSale, type Shop, updateShop } from "../db/queries/shops";
 import { mallContext } from "../malls/context";
 import { adapterFor, isMailKind } from "../malls/registry";
-import { type MallAdapter, type MallContext, MallError, type PushResult } from "../malls/types";
+import { type MallAdapter, type MallContext, MallError, type OrderLine, type PushResult } from "../malls/types";
+import { shopStopped } from "../notify/alerts";
 import { takeInLines } from "./intake";
 import { type DueItem, planPush } from "./push-plan";
 import { catchUnknownCodes, type PushOutcome, recordRound } from "./push-record";
@@ -20,7 +21,7 @@ const CAS_STALE = "CHANGE_FROM_QUANTITY_STALE";
 export type PullCounts = Record<"applied" | "duplicate" | "unknown_code" | "unmatched" | "ignored", number>;
 
 /** Keeps the shop's status honest: auth failures stop it (停止中), others mark it as retrying. */
-async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> {
+async function guarded<T>(env: Env, db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -28,6 +29,7 @@ async function guarded<T>(db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> 
     // Kura holding itself back (its own pacing of the mall's budget) says nothing about the shop.
     if (e.errorClass === "rate" && (e.opts.code === "PACING" || e.opts.code === "BUDGET")) throw e;
     await updateShop(db, shop.accountId, shop.id, { status: e.errorClass === "auth" ? "stopped" : "retrying", lastError: `${e.errorClass}: ${e.message}` });
+    if (e.errorClass === "auth" && shop.status !== "stopped") await shopStopped(env, db, shop, e.message).catch(() => undefined);
     throw e;
   }
 }
@@ -59,29 +61,19 @@ export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): P
   // An e-mail cart's orders arrive by mail (src/mail/intake.ts); there is nothing to poll.
   if (isMailKind(shop.kind)) return { counts: { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 }, lines: 0, ownProducts: [] };
   const adapter = adapterFor(shop.kind);
-  return guarded(db, shop, async () => {
+  return guarded(env, db, shop, async () => {
     const ctx = await mallContext(env, db, shop, io);
     const ownProducts = new Set<number>();
     const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
     let cursor: unknown = shop.pullCursor ? JSON.parse(shop.pullCursor) : null;
     let lines = 0;
-    const src = { key: `shop:${shop.id}`, label: String(shop.id), shopId: shop.id, cancelPolicy: shop.cancelPolicy, defaultRule: adapter.defaultMallCode };
     for (let page = 0; page < MAX_PULL_PAGES; page++) {
       const res = await adapter.fetchOrders(ctx, cursor);
       if (res.lines.length) {
-        const results = await takeInLines(
-          env,
-          db,
-          shop.accountId,
-          src,
-          res.lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind })),
-        );
-        for (const r of results) counts[r.result]++;
+        const taken = await takeInShopLines(env, db, shop, res.lines);
+        for (const k of Object.keys(counts) as (keyof PullCounts)[]) counts[k] += taken.counts[k];
         lines += res.lines.length;
-        // The mall already lowered (or, on a restocking cancel, raised) its own figure.
-        const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: res.lines[i].at }] : []));
-        await noteOwnSales(db, shop.accountId, shop.id, own);
-        for (const o of own) ownProducts.add(o.productId);
+        for (const p of taken.ownProducts) ownProducts.add(p);
       }
       // The cursor moves only after the StockGroups accepted the lines.
       cursor = res.cursor;
@@ -91,6 +83,30 @@ export async function pullShop(env: Env, db: Db, shop: Shop, io: SyncIo = {}): P
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return { counts, lines, ownProducts: [...ownProducts] };
   });
+}
+
+/**
+ * A shop's own order lines (from its poll or its webhooks) into stock, under the shop's one
+ * idempotency prefix, so the same order line from either path changes stock once. The mall has
+ * already moved its own figure for them: its listings' mall_figure follows.
+ */
+export async function takeInShopLines(env: Env, db: Db, shop: Shop, lines: OrderLine[]): Promise<{ counts: PullCounts; ownProducts: number[] }> {
+  const adapter = adapterFor(shop.kind);
+  const src = { key: `shop:${shop.id}`, label: String(shop.id), shopId: shop.id, cancelPolicy: shop.cancelPolicy, defaultRule: adapter.defaultMallCode };
+  const counts: PullCounts = { applied: 0, duplicate: 0, unknown_code: 0, unmatched: 0, ignored: 0 };
+  if (lines.length === 0) return { counts, ownProducts: [] };
+  const results = await takeInLines(
+    env,
+    db,
+    shop.accountId,
+    src,
+    lines.map((l) => ({ orderId: l.orderId, lineId: l.lineId, code: l.mallCode, quantity: l.quantity, kind: l.kind })),
+  );
+  for (const r of results) counts[r.result]++;
+  // The mall already lowered (or, on a restocking cancel, raised) its own figure.
+  const own: OwnSale[] = results.flatMap((r, i) => (r.productId !== undefined && r.units ? [{ productId: r.productId, units: r.units, at: lines[i].at }] : []));
+  await noteOwnSales(db, shop.accountId, shop.id, own);
+  return { counts, ownProducts: [...new Set(own.map((o) => o.productId))] };
 }
 
 /**
@@ -108,7 +124,7 @@ export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boole
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return [];
   }
-  return guarded(db, shop, async () => {
+  return guarded(env, db, shop, async () => {
     const ctx = await mallContext(env, db, shop, { fetch: opts.fetch });
     const final = new Map<number, PushOutcome>();
     let round = await sendRound(db, shop, ctx, adapter, due, 1, final);

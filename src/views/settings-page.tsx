@@ -6,7 +6,7 @@ import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
 export interface SettingsProps {
   frame: Frame;
-  settings: { syncEnabled: boolean; reflectIntervalMin: number; lowStockDefault: number | null; notifyEmails: string[] };
+  settings: { syncEnabled: boolean; reflectIntervalMin: number; lowStockDefault: number | null; notifyEmails: string[]; publicUrl: string | null };
   inboundEmail: string | null;
   /** The latest order mails received at the inbound address, newest first. */
   mails: RecentMail[];
@@ -129,6 +129,29 @@ export function SettingsPage(props: SettingsProps) {
             </p>
           ) : null}
         </form>
+      </section>
+
+      <section class="card" aria-labelledby="public-h">
+        <h2 id="public-h">{t("settings.publicUrl")}</h2>
+        <form method="post" action="/settings/public-url" class="stack form-narrow">
+          <CsrfField session={session} />
+          <Field id="publicUrl" label={t("settings.publicUrl")} help={t("settings.publicUrlHelp")} error={errors.publicUrl}>
+            <input id="publicUrl" name="publicUrl" type="url" maxlength={200} placeholder="https://kura.example.jp" value={value("publicUrl", st.publicUrl ?? "")} disabled={!props.canEdit} {...aria("publicUrl", { help: true, error: errors.publicUrl })} />
+          </Field>
+          {st.publicUrl ? (
+            <p class="muted small">
+              {t("settings.publicUrlHooks")} <code>{`${st.publicUrl}/webhooks/shopify/{id}`}</code>
+            </p>
+          ) : null}
+          {props.canEdit ? (
+            <p>
+              <button type="submit">{t("settings.save")}</button>
+            </p>
+          ) : null}
+        </form>
+        <p>
+          <a href="/notifications">{t("notifications.title")}</a>
+        </p>
       </section>
 
       <section class="card" aria-labelledby="inbound-h">

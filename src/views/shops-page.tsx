@@ -184,8 +184,8 @@ function CredentialInputs(props: { frame: Frame; kind: string; fields: Credentia
   );
 }
 
-/** `mail`: a cart taken in by e-mail, which has no モール更新 to switch. */
-function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; error?: string; mail?: boolean }) {
+/** `mail`: a cart taken in by e-mail, which has no モール更新 to switch (nor a figure that can drift). */
+function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string; driftPolicy?: string; error?: string; mail?: boolean }) {
   const { t } = props.frame;
   return (
     <>
@@ -209,6 +209,17 @@ function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: 
           </option>
         </select>
       </Field>
+      {props.driftPolicy !== undefined ? (
+        <Field id="driftPolicy" label={t("shops.driftPolicy")} help={t("shops.driftPolicyHelp")}>
+          <select id="driftPolicy" name="driftPolicy" {...aria("driftPolicy", { help: true })}>
+            {(["report", "fix", "accept"] as const).map((p) => (
+              <option value={p} selected={props.driftPolicy === p}>
+                {t(`shops.drift.${p}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
     </>
   );
 }
@@ -403,7 +414,7 @@ export function ShopPage(props: {
               <Field id="name" label={t("shops.name")} error={errors.name}>
                 <input id="name" name="name" type="text" required maxlength={100} value={s.name} aria-invalid={errors.name ? "true" : undefined} />
               </Field>
-              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} error={errors.cancelPolicy} mail={mail} />
+              <Switches frame={props.frame} importEnabled={s.importEnabled} updateEnabled={s.updateEnabled} cancelPolicy={s.cancelPolicy} driftPolicy={mail ? undefined : s.driftPolicy} error={errors.cancelPolicy} mail={mail} />
               <div class="row-form">
                 <Field id="ratio" label={t("shops.ratio")} help={t("shops.ratioHelp")} error={errors.ratio}>
                   <input id="ratio" name="ratio" type="number" min={0} max={100} step={1} value={s.ratio ?? ""} aria-describedby={describedBy("ratio", true, !!errors.ratio)} aria-invalid={errors.ratio ? "true" : undefined} />

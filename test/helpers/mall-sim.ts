@@ -1,12 +1,16 @@
+import { exports } from "cloudflare:workers";
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import type { Client } from "./api";
 import { createMallSim, simDemoCredentials, type SimKind } from "../../sim/index";
 
 export const SIM_BASE = "https://sim.test";
+/** Kura's public URL in tests: what the simulator delivers webhooks to reaches the Worker under test. */
+export const KURA_BASE = "http://kura.test";
 
 /**
  * Routes every outbound fetch to https://sim.test/<kind>/… into the in-process mall simulator
  * (the Worker under test runs in the same isolate as the test, so it sees the same global fetch).
+ * A simulator's webhook delivery to http://kura.test/… reaches the Worker under test.
  * Anything else still fails as it would offline.
  */
 export function useMallSim() {
@@ -15,7 +19,9 @@ export function useMallSim() {
   beforeAll(() => {
     globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const req = new Request(input as RequestInfo, init);
-      if (new URL(req.url).host === "sim.test") return holder.sim.app.fetch(req);
+      const host = new URL(req.url).host;
+      if (host === "sim.test") return holder.sim.app.fetch(req);
+      if (host === "kura.test") return exports.default.fetch(req);
       return original(req);
     }) as typeof fetch;
   });

@@ -26,6 +26,11 @@ describe("GraphQL documents vs the real Admin API 2026-07 schema", () => {
     await adapter.readStock(s.ctx, ["A", "nope"]);
     s.clock.advance(1000);
     await adapter.fetchOrders(s.ctx, null); // 31 lines → KuraOrderLines
+    // 接続テスト with a public URL: every topic Kura handles; a second run finds them taken, which is fine.
+    const uri = "https://kura.example.jp/webhooks/shopify/1";
+    expect((await adapter.registerWebhooks!(s.ctx, uri)).every((r) => r.ok)).toBe(true);
+    expect((await adapter.registerWebhooks!(s.ctx, uri)).every((r) => r.ok)).toBe(true);
+    expect(s.sim.state.webhooks.map((w) => w.topic).sort()).toEqual(["APP_UNINSTALLED", "INVENTORY_LEVELS_UPDATE", "ORDERS_CANCELLED", "ORDERS_CREATE", "ORDERS_UPDATED", "REFUNDS_CREATE"]);
 
     const sent = new Map(s.sim.state.documents.map((d) => [d.query, opName(d.query)]));
     expect(new Set(sent.values())).toEqual(new Set(Object.values(SHOPIFY_DOCUMENTS).map(opName)));

@@ -36,7 +36,7 @@ export const amazonAdapter: MallAdapter<AmazonCredentials> = {
   // pushBatch = the feed's message cap; requestsPerSecond = patchListingsItem's usage plan.
   // pollEverySec = the order API's usage plan (ORDERS_API, orders.ts): v0 getOrders allows one
   // call a minute, searchOrders (2026-01-01) one per ~179 s.
-  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: ORDERS_POLL_SEC[ORDERS_API] },
+  limits: { pushBatch: 25_000, readBatch: 20, requestsPerSecond: 5, burst: 5, pollEverySec: ORDERS_POLL_SEC[ORDERS_API], readPerItem: true },
   defaultMallCode: (masterCode) => masterCode,
 
   async testConnection(ctx): Promise<ConnectionTestResult> {

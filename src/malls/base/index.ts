@@ -27,7 +27,7 @@ export const baseAdapter: MallAdapter<BaseCredentials> = {
   // edit_stock takes one item (one variation) per call. Reads group codes by item_id, one
   // items/detail call per distinct item. 5,000 calls/h ≈ 1.4/s shared with order polling → 1/s.
   // 5,000 requests an hour: 1 a second stays inside it with room for order polls every 15 s.
-  limits: { pushBatch: 1, readBatch: 20, requestsPerSecond: 1, pollEverySec: 15 },
+  limits: { pushBatch: 1, readBatch: 20, requestsPerSecond: 1, pollEverySec: 15, readPerItem: true },
   defaultMallCode: (masterCode) => masterCode.trim(),
 
   async testConnection(ctx) {

@@ -178,6 +178,23 @@ export const ORDER_LINES_DOC = /* GraphQL */ `
   }
 `;
 
+/** One subscription per topic; 接続テスト registers every topic Kura handles (webhooks.ts). */
+export const WEBHOOK_SUBSCRIBE_DOC = /* GraphQL */ `
+  mutation KuraWebhookSubscribe($topic: WebhookSubscriptionTopic!, $uri: String!) {
+    webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
+      webhookSubscription {
+        id
+        topic
+        uri
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
   CONNECTION_DOC,
   LOCATIONS_DOC,
@@ -187,4 +204,5 @@ export const ALL_DOCUMENTS = {
   SET_QUANTITIES_DOC,
   ORDERS_DOC,
   ORDER_LINES_DOC,
+  WEBHOOK_SUBSCRIBE_DOC,
 };

@@ -22,6 +22,7 @@ import { fetchOrders } from "./orders";
 import { connectionData } from "./schemas";
 import { MAX_ROWS, pushStock, readStock } from "./stock";
 import { verifyWebhook } from "./webhook";
+import { registerWebhooks } from "./webhooks";
 
 export type { ShopifyCredentials } from "./credentials";
 export type { ShopifyOrderCursor } from "./orders";
@@ -67,4 +68,5 @@ export const shopifyAdapter: MallAdapter<ShopifyCredentials> = {
   pushStock,
   readStock,
   verifyWebhook,
+  registerWebhooks,
 };

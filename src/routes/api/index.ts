@@ -1,11 +1,13 @@
 import { apiAuth } from "../../lib/auth";
 import { apiRouter } from "../../lib/validate";
+import { driftApi } from "./drift";
 import { groupsApi } from "./groups";
 import { exportsApi } from "./exports";
 import { importsApi } from "./imports";
 import { jobsApi, resyncApi } from "./jobs";
 import { logsApi } from "./logs";
 import { mailApi } from "./mail";
+import { notificationsApi } from "./notifications";
 import { serveDocument } from "./openapi";
 import { operatorApi } from "./operator";
 import { productsApi } from "./products";
@@ -26,7 +28,7 @@ export const api = apiRouter();
 api.route("/operator", operatorApi);
 const resources = { "/products": productsApi, "/sales": salesApi, "/groups": groupsApi, "/logs": logsApi, "/shops": shopsApi, "/tokens": tokensApi, "/settings": settingsApi, "/mail": mailApi,
   "/sync/failures": syncFailuresApi, "/sync/invariants": syncInvariantsApi, "/sync/status": syncStatusApi,
-  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/imports": importsApi, "/exports": exportsApi };
+  "/unreflected": unreflectedApi, "/jobs": jobsApi, "/resync": resyncApi, "/imports": importsApi, "/exports": exportsApi, "/drift": driftApi, "/notifications": notificationsApi };
 for (const [path, router] of Object.entries(resources)) {
   api.use(`${path}/*`, apiAuth);
   api.route(path, router);

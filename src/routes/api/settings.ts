@@ -22,6 +22,7 @@ const settingsSchema = z
     syncEnabled: z.boolean().describe("在庫連動: when off, nothing is imported or pushed for the account"),
     reflectIntervalMinutes: z.number().int().min(3).max(20).describe("在庫反映間隔 in minutes (3–20)"),
     lowStockDefault: z.number().int().min(0).nullable().describe("在庫少 threshold for products without their own; null: none"),
+    publicUrl: z.string().nullable().describe("Kura's public origin, where malls deliver webhooks (Shopify: registered by each shop's 接続テスト); null: none, orders come in by polling alone"),
     updatedAt: z.string(),
     inboundEmail: z
       .string()
@@ -30,11 +31,26 @@ const settingsSchema = z
   })
   .openapi("Settings");
 
+/** An http(s) origin, perhaps with a path prefix; no query or fragment (a webhook path is appended). */
+export const publicUrlSchema = z
+  .string()
+  .max(200)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "https:" || u.protocol === "http:") && !u.search && !u.hash && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, "an http(s) URL without query, fragment or credentials, e.g. https://kura.example.jp")
+  .transform((v) => v.replace(/\/+$/, ""));
+
 const settingsPatch = z
   .object({
     syncEnabled: z.boolean().optional(),
     reflectIntervalMinutes: z.number().int().min(3).max(20).optional(),
     lowStockDefault: z.number().int().min(0).max(1_000_000_000).nullable().optional(),
+    publicUrl: publicUrlSchema.nullable().optional(),
   })
   .strict()
   .openapi("SettingsPatch", { description: "Changes exactly the fields sent; turning 在庫連動 back on sends whatever is 未反映" });
@@ -57,6 +73,7 @@ const out = (s: Row, inboundEmail: string | null = null) => ({
   syncEnabled: s.syncEnabled,
   reflectIntervalMinutes: s.reflectIntervalMin,
   lowStockDefault: s.lowStockDefault,
+  publicUrl: s.publicUrl,
   updatedAt: new Date(s.updatedAt).toISOString(),
   inboundEmail,
 });
@@ -93,6 +110,7 @@ export async function changeSettings(env: Env, db: Db, accountId: number, actor:
     ...(body.syncEnabled !== undefined && { syncEnabled: body.syncEnabled }),
     ...(body.reflectIntervalMinutes !== undefined && { reflectIntervalMin: body.reflectIntervalMinutes }),
     ...(body.lowStockDefault !== undefined && { lowStockDefault: body.lowStockDefault }),
+    ...(body.publicUrl !== undefined && { publicUrl: body.publicUrl }),
     ...(body.notifyEmails !== undefined && { notifyEmails: body.notifyEmails }),
   };
   const after = (await db.update(settings).set({ ...change, updatedAt: Date.now() }).where(eq(settings.accountId, accountId)).returning().get())!;

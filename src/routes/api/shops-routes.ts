@@ -19,6 +19,7 @@ export const shopSchema = z
     importEnabled: z.boolean(),
     updateEnabled: z.boolean(),
     cancelPolicy: z.enum(["restore", "ignore"]),
+    driftPolicy: z.enum(["report", "fix", "accept"]).describe("report 通知のみ / fix 自動修正 / accept 取り込む"),
     ratio: z.number().nullable(),
     salesLimit: z.number().nullable(),
     baseUrl: z.string().nullable(),

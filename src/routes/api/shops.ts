@@ -56,6 +56,7 @@ export function shopOut(s: Shop, failingListings: number, sync: SyncView = NO_SY
     importEnabled: s.importEnabled,
     updateEnabled: s.updateEnabled,
     cancelPolicy: s.cancelPolicy,
+    driftPolicy: s.driftPolicy,
     ratio: s.ratio,
     salesLimit: s.salesLimit,
     baseUrl: s.baseUrl,

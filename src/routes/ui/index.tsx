@@ -7,6 +7,7 @@ import { attentionPages } from "./attention";
 import { authPages } from "./auth";
 import { homePage } from "./home";
 import { logsPages } from "./logs";
+import { notificationsPages } from "./notifications";
 import { authorize, frame, language, sameOrigin, session } from "./middleware";
 import { groupsPages } from "./groups";
 import { productEditor } from "./product-edit";
@@ -43,6 +44,7 @@ dashboard.route("/", settingsPages);
 dashboard.route("/", groupsPages);
 dashboard.route("/", logsPages);
 dashboard.route("/", attentionPages);
+dashboard.route("/", notificationsPages);
 // Last: "/products/:code" would otherwise take any other fixed "/products/<word>" page.
 dashboard.route("/", productTrace);
 dashboard.route("/", productEditor);

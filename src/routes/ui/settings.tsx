@@ -11,7 +11,7 @@ import { getInboundMail, listInboundMail } from "../../db/queries/inbound-mail";
 import { operationInsert } from "../../db/queries/logs";
 import { notFound } from "../../lib/errors";
 import { retryMail } from "../../mail/intake";
-import { changeSettings, inboundEmailOf } from "../api/settings";
+import { changeSettings, inboundEmailOf, publicUrlSchema } from "../api/settings";
 import { frame } from "./middleware";
 
 // システム設定: 在庫連動 (stopping it needs a ticked confirmation, so it works without JS),
@@ -31,6 +31,7 @@ const DONE: Record<string, MessageKey> = {
   notify: "settings.notifySaved",
   mailRetried: "settings.mailRetried",
   mailNotRetried: "settings.mailNotRetried",
+  publicUrl: "settings.publicUrlSaved",
 };
 
 const RECENT_MAILS = 20;
@@ -49,7 +50,7 @@ async function page(c: Context<UiEnv>, extra: { errors?: FieldErrors; form?: Rec
   return c.html(
     <SettingsPage
       frame={frame(c)}
-      settings={{ syncEnabled: settings!.syncEnabled, reflectIntervalMin: settings!.reflectIntervalMin, lowStockDefault: settings!.lowStockDefault, notifyEmails: settings!.notifyEmails }}
+      settings={{ syncEnabled: settings!.syncEnabled, reflectIntervalMin: settings!.reflectIntervalMin, lowStockDefault: settings!.lowStockDefault, notifyEmails: settings!.notifyEmails, publicUrl: settings!.publicUrl }}
       inboundEmail={inbound}
       mails={mails.map((m) => ({ id: m.id, receivedAt: m.receivedAt, subject: m.subject, cart: m.cart, orderId: m.orderId, outcome: m.outcome, reason: m.reason, retryable: (m.outcome === "unparsed" || m.outcome === "held") && m.raw !== null }))}
       plan={{ maxProducts: account!.maxProducts, maxShops: account!.maxShops, allowSets: account!.allowSets, allowCodeMapping: account!.allowCodeMapping, products }}
@@ -88,6 +89,15 @@ settingsPages.post("/settings/sync", async (c) => {
   if (action === "stop" && body.confirm !== "yes") return page(c, { errors: { confirm: t("settings.syncNeedsConfirm") }, status: 400 });
   await changeSettings(c.env, c.get("db"), c.get("session")!.account.id, actor(c), { syncEnabled: action === "start" });
   return c.redirect(`/settings?done=${action === "stop" ? "stopped" : "started"}`, 303);
+});
+
+// Kura's public URL: where malls deliver webhooks (a Shopify shop's 接続テスト subscribes them).
+settingsPages.post("/settings/public-url", async (c) => {
+  const raw = str((await c.req.parseBody()).publicUrl);
+  const parsed = publicUrlSchema.nullable().safeParse(raw === "" ? null : raw);
+  if (!parsed.success) return page(c, { errors: { publicUrl: c.get("t")("settings.publicUrlError") }, form: { publicUrl: raw.slice(0, 300) }, status: 400 });
+  await changeSettings(c.env, c.get("db"), c.get("session")!.account.id, actor(c), { publicUrl: parsed.data });
+  return c.redirect("/settings?done=publicUrl", 303);
 });
 
 const email = z.email().max(254);

@@ -147,6 +147,8 @@ shopsPages.post("/shops/:id", async (c) => {
     importEnabled: body.importEnabled === "on",
     updateEnabled: body.updateEnabled === "on",
     cancelPolicy: str(body.cancelPolicy),
+    // Absent from an older form: left as it is.
+    driftPolicy: str(body.driftPolicy) || undefined,
     ratio: ratio === "bad" ? undefined : ratio,
     salesLimit: salesLimit === "bad" ? undefined : salesLimit,
     baseUrl: str(body.baseUrl) || null,
