@@ -201,7 +201,7 @@ describe("the dashboard in a real browser", () => {
     await page.getByRole("button", { name: "検証する" }).click();
     // The report: one bad row, named by its line (the header is line 1), and the good one to apply.
     await page.getByRole("button", { name: "反映する" }).waitFor({ timeout: 30_000 });
-    const errors = await page.locator("table tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim())));
+    const errors = await page.locator("table tbody tr").evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll("td")).map((td) => td.textContent?.trim())));
     const bad = errors.filter((cells) => cells.length === 3);
     assert.equal(bad.length, 1, `one bad row: ${JSON.stringify(errors)}`);
     assert.deepEqual(bad[0].slice(0, 2), ["3", "マスターコード"], "named by its line and column");
