@@ -13,10 +13,10 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(schedule(controller, env));
   },
-  async queue(batch, env) {
+  async queue(batch, env, ctx?: ExecutionContext) {
     // The dead-letter queues are recorded, never run: their tasks already failed every retry.
     if (isDeadLetterQueue(batch.queue)) await storeDeadLetters(batch, env);
-    else await consume(batch, env);
+    else await consume(batch, env, ctx);
   },
   // Cloudflare Email Routing: order mails forwarded to an account's inbound address (src/mail/).
   // A mail for no account is refused at SMTP time, so the sender learns the address is wrong. A

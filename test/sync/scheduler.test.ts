@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { pullOffsets } from "../../src/sync/tasks";
-import { drain, newAccount, product } from "../helpers/api";
+import { drain, newAccount, product, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
@@ -38,6 +38,26 @@ describe("scheduled sync", () => {
     expect((await getQueueResult(batch, qctx)).explicitAcks).toEqual(["m1"]);
     expect((await c.get("/products/SKU-9")).json.onHand).toBe(7);
   });
+
+  it("a drift step does not hold the push batch it came in: the batch is done while the step still reads the mall", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    const mallIds = ["8101", "8102", "8103", "8104", "8105", "8106"];
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
+    for (const [i, code] of mallIds.entries()) {
+      await product(c, `DR-${i}`, { onHand: 5 });
+      await c.put(`/products/DR-${i}/shops/${shop.id}`, { managed: true, mallCode: code });
+    }
+    for (const code of mallIds) await until(`BASE ${code}`, () => sim.shows("base", code), (q) => q === 5, 30_000);
+    const batch = createMessageBatch("kura-push", [{ id: "d1", timestamp: new Date(), attempts: 1, body: { kind: "drift", accountId: c.accountId, shopId: shop.id } }]);
+    const qctx = createExecutionContext();
+    const requests = async () => ((await sim.control("base", "GET", "/traffic")) as { requests: number }).requests;
+    await worker.queue(batch, env, qctx);
+    // The batch is done at once; BASE reads one listing a second, and the step's reads go on after.
+    const atReturn = await requests();
+    await until("the step's reads after the batch returned", requests, (n) => n > atReturn, 30_000);
+    expect((await getQueueResult(batch, qctx)).explicitAcks).toEqual(["d1"]);
+  }, 60_000);
 
   it("a malformed task is acknowledged, a throttled pull is retried after the mall's hint", async () => {
     const c = await newAccount();
