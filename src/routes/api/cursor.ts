@@ -14,3 +14,18 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
     throw badRequest("cursor: not a cursor returned by this API");
   }
 }
+
+/** The id a keyset cursor of an id-ordered list names; undefined for none (the first page). */
+export function cursorId(cursor: string | undefined): number | undefined {
+  const id = Number(decodeCursor(cursor));
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+/**
+ * One page of an id-ordered list read with `limit + 1` rows: the extra row only says that there
+ * is a next page, whose cursor is the last id shown.
+ */
+export function idPage<R, O extends { id: number }>(rows: R[], limit: number, out: (row: R) => O): { items: O[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit).map(out);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(String(items[items.length - 1].id)) : null };
+}

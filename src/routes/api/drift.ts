@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { drift, shops } from "../../db/schema";
 import { apiRouter } from "../../lib/validate";
 import { DRIFT_CAUSE } from "../../sync/drift";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
 // GET /drift: listings whose mall showed another figure than the one it should show (found by
@@ -47,7 +47,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 driftApi.openapi(listRoute, async (c) => {
   const q = c.req.valid("query");
   const { accountId } = c.get("principal");
-  const before = Number(decodeCursor(q.cursor));
+  const before = cursorId(q.cursor);
   const rows = await c
     .get("db")
     .select({ d: drift, shopName: shops.name })
@@ -58,15 +58,15 @@ driftApi.openapi(listRoute, async (c) => {
         eq(drift.accountId, accountId),
         q.status === "open" ? isNull(drift.resolvedAt) : undefined,
         q.shopId ? eq(drift.shopId, Number(q.shopId)) : undefined,
-        Number.isFinite(before) && before > 0 ? lt(drift.id, before) : undefined,
+        before !== undefined ? lt(drift.id, before) : undefined,
       ),
     )
     .orderBy(desc(drift.id))
     .limit(q.limit + 1)
     .all();
-  const items = rows.slice(0, q.limit).map(({ d, shopName }) => ({
+  const page = idPage(rows, q.limit, ({ d, shopName }) => ({
     id: d.id, shopId: d.shopId, shopName, masterCode: d.masterCode, mallCode: d.mallCode, mallFigure: d.mallFigure, kuraFigure: d.kuraFigure,
     firstSeenAt: iso(d.firstSeenAt)!, seenAt: iso(d.seenAt)!, action: d.action, resolvedAt: iso(d.resolvedAt), cause: DRIFT_CAUSE,
   }));
-  return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].id)) : null }, 200);
+  return c.json(page, 200);
 });

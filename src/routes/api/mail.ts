@@ -5,7 +5,7 @@ import { conflict, notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { retryMail } from "../../mail/intake";
 import { idParam } from "../../schemas/api";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
 // Order mails received at the account's inbound address (src/mail/), newest first, each with what
@@ -81,14 +81,13 @@ export const inboundMailOut = (m: InboundMail): z.infer<typeof mailOut> => ({
 
 mailApi.openapi(listRoute, async (c) => {
   const q = c.req.valid("query");
-  const before = q.cursor ? Number(decodeCursor(q.cursor)) : undefined;
+  const before = cursorId(q.cursor);
   const rows = await listInboundMail(c.get("db"), c.get("principal").accountId, {
     outcome: q.outcome,
-    beforeId: Number.isInteger(before) ? before : undefined,
+    beforeId: before,
     limit: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit).map(inboundMailOut);
-  return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].id)) : null }, 200);
+  return c.json(idPage(rows, q.limit, inboundMailOut), 200);
 });
 
 mailApi.openapi(retryRoute, async (c) => {

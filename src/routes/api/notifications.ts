@@ -4,7 +4,7 @@ import { notifications } from "../../db/schema";
 import { notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { idParam } from "../../schemas/api";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
 // GET /notifications (newest first; `unread=true` for the unread ones) and marking one read.
@@ -54,7 +54,7 @@ const out = (n: Row) => ({
 
 notificationsApi.openapi(listRoute, async (c) => {
   const q = c.req.valid("query");
-  const before = Number(decodeCursor(q.cursor));
+  const before = cursorId(q.cursor);
   const rows = await c
     .get("db")
     .select()
@@ -63,14 +63,13 @@ notificationsApi.openapi(listRoute, async (c) => {
       and(
         eq(notifications.accountId, c.get("principal").accountId),
         q.unread === "true" ? isNull(notifications.readAt) : undefined,
-        Number.isFinite(before) && before > 0 ? lt(notifications.id, before) : undefined,
+        before !== undefined ? lt(notifications.id, before) : undefined,
       ),
     )
     .orderBy(desc(notifications.id))
     .limit(q.limit + 1)
     .all();
-  const items = rows.slice(0, q.limit).map(out);
-  return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].id)) : null }, 200);
+  return c.json(idPage(rows, q.limit, out), 200);
 });
 
 notificationsApi.openapi(readRoute, async (c) => {

@@ -6,7 +6,7 @@ import { apiRouter } from "../../lib/validate";
 import { idParam } from "../../schemas/api";
 import { syncFailureOut, syncFailuresQuery } from "../../schemas/sync";
 import { task } from "../../schemas/tasks";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
 // Tasks that failed every retry and were read from the dead-letter queues (src/sync/dead-letters.ts):
@@ -47,14 +47,13 @@ export const failureOut = (f: SyncFailure) => ({
 
 syncFailuresApi.openapi(listFailuresRoute, async (c) => {
   const q = c.req.valid("query");
-  const before = q.cursor ? Number(decodeCursor(q.cursor)) : undefined;
+  const before = cursorId(q.cursor);
   const rows = await listSyncFailures(c.get("db"), c.get("principal").accountId, {
     status: q.status,
-    beforeId: Number.isFinite(before) ? before : undefined,
+    beforeId: before,
     limit: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit).map(failureOut);
-  return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].id)) : null }, 200);
+  return c.json(idPage(rows, q.limit, failureOut), 200);
 });
 
 syncFailuresApi.openapi(retryFailureRoute, async (c) => {

@@ -5,7 +5,7 @@ import { notFound } from "../../lib/errors";
 import { apiRouter } from "../../lib/validate";
 import { idParam, lineResult } from "../../schemas/api";
 import { applyUnmatched } from "../../sync/apply-unmatched";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import { API_TOKEN, json, problems } from "./openapi-kit";
 
 // 未登録コード (SPEC §5.4): sale lines whose code matched no product, listed until a mapping or
@@ -62,10 +62,9 @@ const lineOut = (l: UnmatchedLine) => ({
 
 unmatchedApi.openapi(listRoute, async (c) => {
   const q = c.req.valid("query");
-  const before = q.cursor ? Number(decodeCursor(q.cursor)) : undefined;
-  const rows = await listUnmatched(c.get("db"), c.get("principal").accountId, { beforeId: Number.isFinite(before) ? before : undefined, limit: q.limit + 1 });
-  const items = rows.slice(0, q.limit).map(lineOut);
-  return c.json({ items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].id)) : null }, 200);
+  const before = cursorId(q.cursor);
+  const rows = await listUnmatched(c.get("db"), c.get("principal").accountId, { beforeId: before, limit: q.limit + 1 });
+  return c.json(idPage(rows, q.limit, lineOut), 200);
 });
 
 async function applyAndLog(env: Env, c: { get: any }, lines: UnmatchedLine[], target: string) {
