@@ -1,6 +1,6 @@
 import { listMallUpdateLog, listOperationLog, listSalesLog } from "../../db/queries/logs";
 import { apiRouter } from "../../lib/validate";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { cursorId, idPage } from "./cursor";
 import * as r from "./logs-routes";
 
 export const logsApi = apiRouter();
@@ -9,14 +9,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** Keyset paging by id, newest first: one row more than asked says whether there is a next page. */
 function pageQuery(q: { from?: number; to?: number; masterCode?: string; cursor?: string; limit: number }) {
-  const before = q.cursor ? Number(decodeCursor(q.cursor)) : undefined;
-  return { from: q.from, to: q.to, masterCode: q.masterCode, beforeId: Number.isFinite(before) ? before : undefined, limit: q.limit + 1 };
+  return { from: q.from, to: q.to, masterCode: q.masterCode, beforeId: cursorId(q.cursor), limit: q.limit + 1 };
 }
 
-function paged<T extends { id: number }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(String(items[items.length - 1].id)) : null };
-}
+const paged = <T extends { id: number }>(rows: T[], limit: number) => idPage(rows, limit, (r) => r);
 
 logsApi.openapi(r.salesLogRoute, async (c) => {
   const q = c.req.valid("query");
