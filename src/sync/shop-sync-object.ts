@@ -255,8 +255,11 @@ export class ShopSync extends DurableObject<Env> {
       outcome(async () => {
         const shop = await this.shop(ref);
         if (!shop) return [];
+        // The dirty entries as they were before the plan read D1: a change marked while the push
+        // was on its way is newer than what went out and must stay.
+        const before = this.store.all();
         const out = await pushShop(this.env, createDb(this.env.DB), shop, { all: opts.all, fetch: this.budgetedFetch(shop) });
-        this.settle(out, Date.now());
+        this.settle(out, before, Date.now());
         return out;
       }),
     );
@@ -456,9 +459,10 @@ export class ShopSync extends DurableObject<Env> {
           await this.sendSoldOut(ref, db, shop, cap);
         }
         const chunk = ids.slice(i, i + batch);
+        const before = this.store.entries(chunk);
         const out = await pushShop(this.env, db, shop, { all: true, productIds: chunk, fetch: this.budgetedFetch(shop) });
         const at = Date.now();
-        this.settle(out, at);
+        this.settle(out, before, at);
         // A refused item is retried like any change, without holding the resync up.
         const failed = out.filter((o) => !o.ok);
         this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
@@ -507,9 +511,13 @@ export class ShopSync extends DurableObject<Env> {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  /** After a push by hand: what it sent is done (unless changed since), what failed waits. */
-  private settle(out: PushOutcome[], at: number) {
-    this.store.done(this.store.entries(out.filter((o) => o.ok).map((o) => o.productId)));
+  /**
+   * After a push by hand or a resync chunk: what it sent is done unless it changed since `before`
+   * (the entries read before its plan), what failed waits.
+   */
+  private settle(out: PushOutcome[], before: Pick<DirtyRow, "product_id" | "seq">[], at: number) {
+    const sent = new Set(out.filter((o) => o.ok).map((o) => o.productId));
+    this.store.done(before.filter((r) => sent.has(r.product_id)));
     this.store.later(out.filter((o) => !o.ok).map((o) => o.productId), at + ITEM_RETRY_MS);
   }
 

@@ -95,6 +95,11 @@ export class ShopSyncStore {
     return productIds.flatMap((id) => this.sql.exec<DirtyRow>("SELECT product_id, seq FROM dirty WHERE product_id = ?", id).toArray());
   }
 
+  /** Every entry of the dirty set (a push of the whole catalogue settles against it). */
+  all(): Pick<DirtyRow, "product_id" | "seq">[] {
+    return this.sql.exec<DirtyRow>("SELECT product_id, seq FROM dirty").toArray();
+  }
+
   /** Removes entries that were sent, unless they changed again meanwhile. */
   done(rows: Pick<DirtyRow, "product_id" | "seq">[]) {
     for (const r of rows) this.sql.exec("DELETE FROM dirty WHERE product_id = ? AND seq = ?", r.product_id, r.seq);

@@ -154,6 +154,44 @@ describe("一括反映 (resync)", () => {
     expect(traffic).toMatchObject({ maxInFlight: 1, overBudget: 0 });
   }, 150_000);
 
+  it("a sale taken in while a resync's call for the same listing is on its way is still sent after it", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
+    const codes = await catalogue(c, "RR", 3);
+    const mallIds = codes.map((_, i) => String(7201 + i));
+    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
+    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+
+    // The resync's call for RR-002 (planned at 12) is held at the mall's door until a sale of 2 has
+    // been taken in and marked the listing dirty: what that call carries is already old.
+    const routed = globalThis.fetch;
+    let held = false;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input as RequestInfo, init);
+      if (!held && req.url.endsWith("/1/items/edit_stock") && (await req.clone().text()).includes("item_id=7202")) {
+        held = true;
+        await sale(c, "pos", "P-RR-2", [{ lineId: "1", code: "RR-002", quantity: 2 }]);
+        await until("the sale marked dirty", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1, 20_000);
+      }
+      return routed(req);
+    }) as typeof fetch;
+    try {
+      const started = await c.post(`/shops/${shop.id}/resync`);
+      expect(started.status, JSON.stringify(started.json)).toBe(202);
+      await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
+      expect(held).toBe(true);
+      // The resync's 12 went out; the sale's 10 follows it instead of being forgotten.
+      await until("BASE shows the sale", () => sim.shows("base", "7202"), (q) => q === 10, 20_000);
+      expect(await sim.shows("base", "7201")).toBe(11);
+      expect(await sim.shows("base", "7203")).toBe(13);
+    } finally {
+      globalThis.fetch = routed;
+    }
+  }, 120_000);
+
   it("a new shop's first full sync never holds a sale back", async () => {
     const c = await newAccount();
     // BASE item ids as master codes: the default mapping finds them. 25 products ≈ 28 s of BASE's budget.
