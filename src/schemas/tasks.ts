@@ -8,6 +8,12 @@ export const stockChangedTask = z.object({
   groupId: z.number().int(),
   productIds: z.array(z.number().int()),
   soldOut: z.array(z.number().int()),
+  /**
+   * The drain has already marked these products dirty on the shops itself (its fast path, which
+   * skips the queue's batch wait): the consumer only raises the stock alerts. Absent or false,
+   * the consumer marks them (the durable path).
+   */
+  marked: z.boolean().optional(),
 });
 
 export const shopTask = z.object({

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrate } from "./do-schema";
+import { createDb } from "../db/client";
+import { productsChanged } from "../sync/changes";
 import { drainOnce } from "./drain";
 import { Ledger } from "./ledger";
 import { applyLine, applyOp } from "./lines";
@@ -175,7 +177,8 @@ export class StockGroup extends DurableObject<Env> {
     if (!ref) return;
     try {
       await this.deliverHandoffs(ref);
-      while (await drainOnce({ sql: this.ctx.storage.sql, db: this.env.DB, queue: this.env.PUSH_QUEUE, group: ref, objectId: this.ctx.id.toString(), now: Date.now() }));
+      const changed = (ids: number[], soldOut: number[]) => productsChanged(this.env, createDb(this.env.DB), ref.accountId, ids, { urgent: soldOut });
+      while (await drainOnce({ sql: this.ctx.storage.sql, db: this.env.DB, queue: this.env.PUSH_QUEUE, group: ref, objectId: this.ctx.id.toString(), now: Date.now(), changed }));
       this.drainFailures = 0;
     } catch (err) {
       // Never give up: rows stay in the outbox and the next alarm tries again, backing off.

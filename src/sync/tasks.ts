@@ -25,7 +25,7 @@ export async function runTask(env: Env, t: Task): Promise<void> {
   const db = createDb(env.DB);
   if (t.kind === "stock-changed") {
     // A figure that reached 0 is due at once on every shop; other changes coalesce briefly.
-    await productsChanged(env, db, t.accountId, t.productIds, { urgent: t.soldOut });
+    if (!t.marked) await productsChanged(env, db, t.accountId, t.productIds, { urgent: t.soldOut });
     // 在庫少 / マイナス在庫: at most one notification per product and cause a day, however many sales.
     await stockAlerts(env, db, t.accountId, t.productIds);
     return;

@@ -60,3 +60,34 @@ describe("sold-out figures are pushed at once (SPEC §3.3)", () => {
     expect(await dirty(off.id)).toEqual([]);
   });
 });
+
+describe("the drain tells the shops itself", () => {
+  it("a last unit sold is due on every shop by the time its drain is over, before any queue batch", async () => {
+    const c = await newAccount();
+    // 在庫連動 off: the shops keep what they are told instead of sending it, so it can be looked at.
+    expect((await c.patch("/settings", { syncEnabled: false })).status).toBe(200);
+    const creds = sim.credentials("rakuten");
+    const a = (await c.post("/shops", { kind: "rakuten", name: "店 A", credentials: creds, baseUrl: sim.baseUrl("rakuten") })).json;
+    const b = (await c.post("/shops", { kind: "rakuten", name: "店 B", credentials: creds, baseUrl: sim.baseUrl("rakuten") })).json;
+    const p = await product(c, "FAST-1", { onHand: 1 });
+    await drain(c.accountId, p.group.id);
+    const dirty = (shopId: number) =>
+      runInDurableObject(env.SHOP_SYNC.getByName(`${c.accountId}:${shopId}`), async (_, state) =>
+        state.storage.sql.exec<{ product_id: number; due_at: number }>("SELECT product_id, due_at FROM dirty").toArray(),
+      );
+    // Whatever the product's creation marked is cleared, so only the sale can mark it again.
+    for (const s of [a, b]) await runInDurableObject(env.SHOP_SYNC.getByName(`${c.accountId}:${s.id}`), async (_, state) => void state.storage.sql.exec("DELETE FROM dirty"));
+
+    await sale(c, "pos", "F-1", [{ lineId: "1", code: "FAST-1", quantity: 1 }]);
+    await drain(c.accountId, p.group.id);
+    // The kura-push consumer waits up to a second to fill its batch: had the marking gone through
+    // it alone, nothing would be due yet.
+    const now = Date.now();
+    const id = (await env.DB.prepare("SELECT id FROM products WHERE account_id = ? AND master_code = 'FAST-1'").bind(c.accountId).first<{ id: number }>())!.id;
+    for (const s of [a, b]) {
+      const rows = await dirty(s.id);
+      expect(rows.map((r) => r.product_id)).toEqual([id]);
+      expect(rows[0].due_at).toBeLessThanOrEqual(now);
+    }
+  });
+});
