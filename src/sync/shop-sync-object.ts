@@ -11,6 +11,7 @@ import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLi
 import { testShopConnection } from "./connection-test";
 import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome, driftStepRequests } from "./drift";
 import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
+import { planPush } from "./push-plan";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
 // One object per shop (`${accountId}:${shopId}`): the only caller of that shop's mall API, as
@@ -197,8 +198,7 @@ export class ShopSync extends DurableObject<Env> {
     else {
       // The walk is for a quiet shop: not while the mall is failing (一時エラー) or changes wait to be
       // sent — those go first, and their reads would only add to a struggling mall's load.
-      const due = this.store.nextDue();
-      if (shop.status !== "ok" || (due !== null && due <= Date.now() + DRIFT_QUIET_MS)) return { ok: true, value: { checked: 0, found: [] } };
+      if (shop.status !== "ok" || this.changeSoon()) return { ok: true, value: { checked: 0, found: [] } };
       const requests = Math.floor(Math.min(this.driftAllowance(shop.kind, Date.now(), 0), driftStepRequests(shop.kind)));
       if (requests < 1) return { ok: true, value: { checked: 0, found: [] } };
       candidates = await driftCandidates(db, shop, { limit: requests * turn });
@@ -210,6 +210,10 @@ export class ShopSync extends DurableObject<Env> {
         outcome(async () => {
           const current = await this.shop(ref);
           if (!current || current.status === "stopped" || !current.updateEnabled) return null;
+          // The walk lives on a quiet shop's spare budget: a change that came in during its last
+          // read ends the step, and the change goes first. Read on regardless, the step's reads
+          // (six on BASE, a second each) went before every change queued behind them.
+          if (walk && this.changeSoon()) return null;
           let sent = 0;
           const budgeted = this.soldOutFirst(ref, current, this.budgetedFetch(current));
           const counted = ((input: RequestInfo | URL, init?: RequestInit) => (sent++, budgeted(input, init))) as typeof fetch;
@@ -234,6 +238,12 @@ export class ShopSync extends DurableObject<Env> {
       total.found.push(...out.value.found);
     }
     return { ok: true, value: total };
+  }
+
+  /** A change is due, or soon will be: the drift walk waits for a quieter moment. */
+  private changeSoon(): boolean {
+    const due = this.store.nextDue();
+    return due !== null && due <= Date.now() + DRIFT_QUIET_MS;
   }
 
   /** The drift walk's allowance in requests: accrues at DRIFT_SHARE of the shop's rate; `spend` takes some. */
@@ -439,38 +449,48 @@ export class ShopSync extends DurableObject<Env> {
       await finishJobShop(db, ref.accountId, st.jobId, shop.id);
       return this.stepDone(st.jobId, null);
     }
-    // About a second of the budget at a time (one call on most malls, two on Shopify), each planned
-    // just before it goes (a figure is never older than the sale before it), with any sold-out
-    // figure that became due sent in between. A chunk's own plan and record happen while the
-    // budget waits for its next slot; on Shopify (a slot every 0.53 s) one call per chunk left
-    // them outside it: 52 % of the budget in bench:resync.
+    // About a second of the budget at a time (one call on most malls, two on Shopify), with any
+    // sold-out figure that became due sent in between.
     const { pushBatch, requestsPerSecond } = adapterFor(shop.kind).limits;
     const batch = Math.max(1, pushBatch * Math.max(1, Math.round(requestsPerSecond)));
     const progress = { done: 0, sent: 0, errors: 0, after: st.after, lastError: undefined as string | undefined };
     let cancelled = false;
+    // Each chunk is planned while the one before it is on its way (its calls wait for their budget
+    // slots): planned in line, the plan and its StockGroup read sat between the slots and Shopify
+    // reached 65 % of its budget. A change taken in after a chunk's plan stays dirty (settle keeps
+    // it) and follows the chunk; a sold-out figure sent between two chunks is taken out of the next.
+    const plan = (chunk: number[]) => {
+      const before = this.store.entries(chunk);
+      const due = planPush(this.env, db, shop, { all: true, productIds: chunk });
+      due.catch(() => undefined); // awaited below; a chunk never reached is not an unhandled rejection
+      return { chunk, before, due };
+    };
+    let next = plan(ids.slice(0, batch));
     try {
       for (let i = 0; i < ids.length; i += batch) {
+        const current = next;
+        let soldOut = new Set<number>();
         if (i > 0) {
           // A cancelled 一括反映 stops here, not at the end of the run (BASE: one item a second).
           if (!(await jobShopRunning(db, st.jobId, shop.id))) {
             cancelled = true;
             break;
           }
-          await this.sendSoldOut(ref, db, shop, cap);
+          soldOut = await this.sendSoldOut(ref, db, shop, cap);
         }
-        const chunk = ids.slice(i, i + batch);
-        const before = this.store.entries(chunk);
-        const out = await pushShop(this.env, db, shop, { all: true, productIds: chunk, fetch: this.budgetedFetch(shop) });
+        const due = (await current.due).filter((d) => !soldOut.has(d.productId));
+        if (i + batch < ids.length) next = plan(ids.slice(i + batch, i + 2 * batch));
+        const out = await pushShop(this.env, db, shop, { all: true, planned: due, fetch: this.budgetedFetch(shop) });
         const at = Date.now();
-        this.settle(out, before, at);
+        this.settle(out, current.before, at);
         // A refused item is retried like any change, without holding the resync up.
         const failed = out.filter((o) => !o.ok);
         this.store.mark(failed.map((o) => o.productId), at + ITEM_RETRY_MS, at);
         const last = failed[failed.length - 1];
-        progress.done += chunk.length;
+        progress.done += current.chunk.length;
         progress.sent += out.length - failed.length;
         progress.errors += failed.length;
-        progress.after = chunk[chunk.length - 1];
+        progress.after = current.chunk[current.chunk.length - 1];
         if (last) progress.lastError = `${last.mallCode}: ${last.error}`;
       }
       await advanceJobShop(db, st.jobId, shop.id, { done: progress.done, sent: progress.sent, errors: progress.errors, ...(progress.lastError && { lastError: progress.lastError }) });
@@ -570,10 +590,14 @@ export class ShopSync extends DurableObject<Env> {
     }) as typeof fetch;
   }
 
-  /** Sends the sold-out figures that are due (the caller has checked the shop takes updates). */
-  private async sendSoldOut(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, cap: number) {
+  /**
+   * Sends the sold-out figures that are due (the caller has checked the shop takes updates);
+   * returns the products it sent (or tried to).
+   */
+  private async sendSoldOut(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, cap: number): Promise<Set<number>> {
     const rows = this.store.due(SOLD_OUT_DUE, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
     if (rows.length) await this.sendDirty(ref, db, shop, rows, cap);
+    return new Set(rows.map((r) => r.product_id));
   }
 
   /** The shop's outbound fetch: every request waits for its slot in the shop's rate budget (its lane's). */

@@ -116,10 +116,17 @@ export async function takeInShopLines(env: Env, db: Db, shop: Shop, lines: Order
  * cannot explain (edited in the mall's admin), Kura's figure wins against the figure read back
  * and the difference goes to the 操作ログ. It never becomes a permanent failure.
  */
-export async function pushShop(env: Env, db: Db, shop: Shop, opts: { all?: boolean; productIds?: number[] } & SyncIo = {}): Promise<PushOutcome[]> {
+export async function pushShop(
+  env: Env,
+  db: Db,
+  shop: Shop,
+  opts: { all?: boolean; productIds?: number[]; planned?: DueItem[] } & SyncIo = {},
+): Promise<PushOutcome[]> {
   if (isMailKind(shop.kind)) return []; // no API to send figures to
   const adapter = adapterFor(shop.kind);
-  const due = await planPush(env, db, shop, { all: opts.all, productIds: opts.productIds });
+  // `planned`: the caller planned these figures itself (a resync plans its next chunk while the
+  // current one is on its way); otherwise they are planned here, just before they go.
+  const due = opts.planned ?? (await planPush(env, db, shop, { all: opts.all, productIds: opts.productIds }));
   if (due.length === 0) {
     if (shop.status !== "ok") await settleStatus(db, shop, null);
     return [];

@@ -129,6 +129,45 @@ describe("drift check, and what is not drift", () => {
     expect(await checked()).toBe(6);
   });
 
+  it("the walk gives way to a change: a sale during its first read ends the step, and the sale goes out", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    const codes = Array.from({ length: 8 }, (_, i) => `G-${i + 1}`);
+    for (const [i, code] of codes.entries()) {
+      const p = await product(c, code, { onHand: 5 });
+      await drain(c.accountId, p.group.id);
+      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7301 + i) });
+    }
+    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7301 + i), quantity: 0 })) });
+    const pushed = await c.post(`/shops/${shop.id}/push`);
+    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
+    await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0);
+    const checked = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+
+    // The walk's first read is held at BASE's door until a sale has been taken in and marked.
+    const routed = globalThis.fetch;
+    let held = false;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input as RequestInfo, init);
+      if (!held && req.url.includes("/1/items/detail/")) {
+        held = true;
+        await c.post("/sales", { source: "pos", orderId: "G-SALE", kind: "sale", lines: [{ lineId: "1", code: "G-8", quantity: 2 }] });
+        await until("the sale marked", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1);
+      }
+      return routed(req);
+    }) as typeof fetch;
+    try {
+      await scheduledStep(c, shop.id);
+    } finally {
+      globalThis.fetch = routed;
+    }
+    expect(held).toBe(true);
+    // One listing read, not the step's six: the rest wait for a quiet moment.
+    expect(await checked()).toBe(1);
+    await until("BASE shows the sale", () => sim.shows("base", "7308"), (q) => q === 3);
+  });
+
   it("the minute's push task sends the shop's drift step half a minute on", async () => {
     const c = await newAccount();
     const shop = await sim.shopOn(c, "rakuten");

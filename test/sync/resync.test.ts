@@ -192,6 +192,44 @@ describe("一括反映 (resync)", () => {
     }
   }, 120_000);
 
+  it("a last unit sold after the next chunk was planned is not overwritten by that chunk's older figure", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
+    const codes = await catalogue(c, "RP", 4);
+    const mallIds = codes.map((_, i) => String(7401 + i));
+    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
+    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
+    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
+    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+
+    // BASE takes one listing a call, so each chunk is one listing, and the next one (RP-003, at 13)
+    // is planned while RP-002's call is on its way. That call is held until RP-003's last 13 units
+    // have sold and the sold-out figure is due.
+    const routed = globalThis.fetch;
+    let held = false;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input as RequestInfo, init);
+      if (!held && req.url.endsWith("/1/items/edit_stock") && (await req.clone().text()).includes("item_id=7402")) {
+        held = true;
+        await sale(c, "pos", "P-RP-3", [{ lineId: "1", code: "RP-003", quantity: 13 }]);
+        await until("the sold-out marked", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1, 20_000);
+      }
+      return routed(req);
+    }) as typeof fetch;
+    try {
+      const started = await c.post(`/shops/${shop.id}/resync`);
+      expect(started.status, JSON.stringify(started.json)).toBe(202);
+      await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
+    } finally {
+      globalThis.fetch = routed;
+    }
+    expect(held).toBe(true);
+    await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0, 20_000);
+    expect(await sim.shows("base", "7403")).toBe(0);
+    expect(await sim.shows("base", "7404")).toBe(14);
+  }, 120_000);
+
   it("a new shop's first full sync never holds a sale back", async () => {
     const c = await newAccount();
     // BASE item ids as master codes: the default mapping finds them. 25 products ≈ 28 s of BASE's budget.
