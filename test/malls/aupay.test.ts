@@ -249,8 +249,9 @@ describe("au PAY: orders", () => {
     await t.control("POST", `/orders/${o.orderId}/cancel`);
     const found = await pullAll(t, cursor);
     expect(found.lines).toEqual([
-      { orderId: o.orderId, lineId: o.lineIds[0], mallCode: "C-1", quantity: 3, kind: "sale", at: T0 },
-      { orderId: o.orderId, lineId: o.lineIds[0], mallCode: "C-1", quantity: 3, kind: "cancel", at: T0 - (T0 % 60_000) + 3 * DAY },
+      // Times are whole minutes on au PAY: dated at the end of the minute, never after now.
+      { orderId: o.orderId, lineId: o.lineIds[0], mallCode: "C-1", quantity: 3, kind: "sale", at: T0 + 59_999 },
+      { orderId: o.orderId, lineId: o.lineIds[0], mallCode: "C-1", quantity: 3, kind: "cancel", at: T0 + 3 * DAY },
     ]);
     cursor = found.cursor;
     t.advance(60_000);

@@ -82,13 +82,19 @@ export async function fetchOrders(s: AupaySession, raw: unknown): Promise<FetchO
   const seen = new Map(cur.seen.map((e) => [e[0], e]));
   const resolve = codeResolver(s);
   const lines: OrderLine[] = [];
+  // Order and cancel times are whole minutes: a line is dated at the END of its minute (never
+  // later than now). The engine counts a mall's own sale against the figure it last sent only when
+  // the sale came after that push; dated late, a sale in the push's own minute is counted and the
+  // figure sent again, where dated early it would leave the mall a unit off.
+  const dated = (ms: number | null) => (ms === null ? now : Math.min(now, ms + 59_999));
   for (const o of orders) {
-    const at = parseOrderDate(o.orderDate) ?? now;
-    const sig = at < cur.since ? "before" : signature(o);
+    const minute = parseOrderDate(o.orderDate);
+    const at = dated(minute);
+    const sig = (minute ?? now) < cur.since ? "before" : signature(o);
     if (seen.get(o.orderId)?.[2] === sig) continue;
     seen.set(o.orderId, [o.orderId, at, sig]);
     if (sig === "before") continue;
-    const cancelAt = parseOrderDate(o.cancelDate) ?? now;
+    const cancelAt = dated(parseOrderDate(o.cancelDate));
     for (const d of o.details) {
       const base = { orderId: o.orderId, lineId: d.orderDetailId, mallCode: await resolve(d.itemCode, d.itemManagementId), quantity: d.unit };
       lines.push({ ...base, kind: "sale", at });
