@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runTask } from "../../src/sync/tasks";
 import { drain, newAccount, product, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
+import { login, newShop } from "../dashboard/helpers";
 
 // An au PAY マーケット shop as the merchant sees it through Kura: 接続テスト with the API key's
 // expiry, 停止中 with the reason in Japanese when the key has lapsed or the source IP is not
@@ -87,4 +88,34 @@ describe("an au PAY マーケット shop", () => {
     expect(traffic.maxInFlight).toBe(1);
     expect(traffic.overBudget).toBe(0);
   }, 90_000);
+
+  it("モール設定 asks for 店舗ID, the APIキー (hidden) and its issue date, explains the relay, and the shop it adds passes 接続テスト", async () => {
+    const b = await login((await newShop()).users.admin.email);
+    const page = (await b.get("/shops/new?kind=aupay")).html;
+    expect(page).toContain('<label for="cred-shopId">店舗ID</label>');
+    expect(page).toMatch(/<input[^>]*name="cred.apiKey"[^>]*type="password"/);
+    expect(page).toMatch(/<input[^>]*name="cred.apiKeyIssuedAt"[^>]*type="date"/);
+    expect(page).toContain("接続元 IP アドレス");
+    await sim.control("aupay", "POST", "/reset");
+    const creds = sim.credentials("aupay") as { shopId: string; apiKey: string };
+    const res = await b.post("/shops", {
+      kind: "aupay",
+      name: "au PAY 店",
+      "cred.shopId": creds.shopId,
+      "cred.apiKey": creds.apiKey,
+      "cred.apiKeyIssuedAt": "2026-11-20",
+      baseUrl: sim.baseUrl("aupay"),
+      importEnabled: "on",
+      updateEnabled: "on",
+      cancelPolicy: "restore",
+    });
+    expect(res.status, res.html.slice(0, 500)).toBe(303);
+    const id = Number(/^\/shops\/(\d+)/.exec(res.location ?? "")![1]);
+    expect((await b.get(`/shops/${id}`)).html).not.toContain(creds.apiKey);
+    const tested = await b.post(`/shops/${id}/test`);
+    expect(tested.status).toBe(303);
+    const row = await env.DB.prepare("SELECT last_test_ok, credentials_expire_at FROM shops WHERE id = ?").bind(id).first<{ last_test_ok: number; credentials_expire_at: number }>();
+    // 2026-11-20 00:00 JST + 90 days.
+    expect(row).toEqual({ last_test_ok: 1, credentials_expire_at: Date.UTC(2026, 10, 19, 15) + 90 * DAY });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { API_KEY_LIFE_MS } from "../../src/malls/aupay/credentials";
-import { parseMallCode } from "../../src/malls/aupay/codes";
+import { formatMallCode, parseMallCode } from "../../src/malls/aupay/codes";
 import { ORDER_PAGE, TRAILING_DAYS } from "../../src/malls/aupay/orders";
 import { parseXml, childText, childrenNamed, child } from "../../src/malls/xml";
 import { DAY, order, pullAll, setupAupay, T0 } from "./aupay-setup";
@@ -10,6 +10,17 @@ import { DAY, order, pullAll, setupAupay, T0 } from "./aupay-setup";
 // by order date and re-polled for cancellations.
 
 const xmlOf = (body: string) => parseXml(body);
+
+describe("au PAY: mall codes", () => {
+  it("a plain item is its 商品コード; a choice is 商品コード:横軸:縦軸 with '-' for an absent axis, one spelling each", () => {
+    expect(parseMallCode("TEA-1")).toEqual({ itemCode: "TEA-1", horizontal: null, vertical: null });
+    expect(parseMallCode("TSHIRT:RED:M")).toEqual({ itemCode: "TSHIRT", horizontal: "RED", vertical: "M" });
+    expect(parseMallCode("SOAP:-:ROSE")).toEqual({ itemCode: "SOAP", horizontal: null, vertical: "ROSE" });
+    for (const bad of ["", "A:B", "A:-:-", "A:B:C:D", "A::M", "has space", "x".repeat(257)]) expect(parseMallCode(bad), bad).toBeNull();
+    expect(formatMallCode("SOAP", null, "ROSE")).toBe("SOAP:-:ROSE");
+    expect(formatMallCode("TEA-1", null, null)).toBe("TEA-1");
+  });
+});
 
 describe("au PAY: 接続テスト", () => {
   it("OK carries the API key's expiry, 90 days after its issue, from one cheap searchStocks call", async () => {
