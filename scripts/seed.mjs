@@ -71,7 +71,7 @@ export async function seedDemo(base, operatorToken) {
   return { account, token };
 }
 
-// The five demo shops, one per mall, all on the local simulator. BASE knows items only by its own
+// The demo shops, one per API mall, all on the local simulator. BASE knows items only by its own
 // numeric ids, so its listings carry a 別品番紐づけ (code mapping) — the demo shows how.
 const SHOP_KINDS = [
   ["rakuten", "楽天市場 本店"],
@@ -79,6 +79,7 @@ const SHOP_KINDS = [
   ["amazon", "Amazon.co.jp"],
   ["shopify", "Shopify 自社EC"],
   ["base", "BASE ショップ"],
+  ["aupay", "au PAY マーケット店"],
 ];
 
 export function demoMallCode(kind, masterCode, index) {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { createAmazonSim, demoCredentials as amazonDemo } from "./amazon";
+import { createAupaySim, demoCredentials as aupayDemo } from "./aupay";
 import { createBaseSim, demoCredentials as baseDemo } from "./base";
 import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
@@ -7,10 +8,10 @@ import { type OrderLaneBudget, TrafficRecorder } from "./traffic";
 import { createYahooSim, demoCredentials as yahooDemo } from "./yahoo";
 import { LAYOUTS, MAIL_CARTS, type MailCart, orderMail } from "./mail/carts";
 
-// All five mall simulators in one app, each under /<kind>: a shop whose base URL is
+// All six mall simulators in one app, each under /<kind>: a shop whose base URL is
 // `http://127.0.0.1:8790/<kind>` talks to its simulated mall exactly as it would to the real one.
 
-export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base"] as const;
+export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base", "aupay"] as const;
 export type SimKind = (typeof SIM_KINDS)[number];
 
 export const simDemoCredentials: Record<SimKind, unknown> = {
@@ -19,6 +20,7 @@ export const simDemoCredentials: Record<SimKind, unknown> = {
   amazon: amazonDemo,
   shopify: shopifyDemo,
   base: baseDemo,
+  aupay: aupayDemo(),
 };
 
 /**
@@ -34,6 +36,8 @@ export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number; orders?
   amazon: { rate: 5, burst: 5 },
   shopify: { rate: 2, burst: 2 },
   base: { rate: 1, burst: 1 },
+  // [verify] no limit found; public clients sleep 0.9–1.0 s between calls.
+  aupay: { rate: 1, burst: 1 },
 };
 
 export function createMallSim(opts: { now?: () => number } = {}) {
@@ -43,12 +47,14 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     amazon: createAmazonSim(opts),
     shopify: createShopifySim(opts),
     base: createBaseSim(opts),
+    aupay: createAupaySim(opts),
   };
   const app = new Hono();
   app.get("/", (c) => c.json({ sims: SIM_KINDS.map((k) => `/${k}`) }));
   // For the demo seed: the credentials each fresh simulated mall accepts (simulator only).
   app.get("/__demo/credentials/:kind", (c) => {
     const kind = c.req.param("kind") as SimKind;
+    if (kind === "aupay") return c.json(aupayDemo(sims.aupay.state.key.issuedAt)); // the key this simulator issued
     return SIM_KINDS.includes(kind) ? c.json(simDemoCredentials[kind] as object) : c.json({ error: "unknown kind" }, 404);
   });
   // The carts without an order API send the merchant an order mail instead: this writes one, as

@@ -1,4 +1,5 @@
 import { amazonAdapter } from "./amazon";
+import { aupayAdapter } from "./aupay";
 import { baseAdapter } from "./base";
 import { MAIL_KINDS, mailCartAdapters } from "./mail-cart";
 import { rakutenAdapter } from "./rakuten";
@@ -13,6 +14,7 @@ export const adapters: Record<MallKind, MallAdapter<any>> = {
   amazon: amazonAdapter,
   shopify: shopifyAdapter,
   base: baseAdapter,
+  aupay: aupayAdapter,
   ...mailCartAdapters,
 };
 

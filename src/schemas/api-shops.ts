@@ -29,6 +29,11 @@ const CREDENTIALS: Record<MallKind, { id: string; description: string }> = {
     id: "BaseCredentials",
     description: "BASE API: the app's client_id, client_secret and コールバックURL from BASE Developers, and the refresh token of the shop's authorisation.",
   },
+  aupay: {
+    id: "AupayCredentials",
+    description:
+      "au PAY マーケット Wow!manager API: the 店舗ID, the APIキー issued in Wow!manager (API利用申請) and the day it was issued (the key lapses 90 days later). au PAY answers only registered source IPs: give a fixed-IP relay as baseUrl.",
+  },
   ...(Object.fromEntries(
     MAIL_KINDS.map((k) => [
       k,
@@ -101,7 +106,7 @@ export const createShopBody = z
   .discriminatedUnion(
     "kind",
     [
-      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"),
+      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"), createShopOf("aupay"),
       createMailShopOf("superdelivery"), createMailShopOf("shoplist"), createMailShopOf("futureshop"), createMailShopOf("ponparemall"),
       createMailShopOf("qoo10"), createMailShopOf("kinarino"), createMailShopOf("bcart"),
     ],

@@ -226,7 +226,8 @@ function Switches(props: { frame: Frame; importEnabled: boolean; updateEnabled: 
 
 function BaseUrlField(props: { frame: Frame; kind: string; value: string; error?: string }) {
   const { t } = props.frame;
-  const help = props.kind === "yahoo" ? `${t("shops.baseUrlHelp")} ${t("shops.baseUrlHelp.yahoo")}` : t("shops.baseUrlHelp");
+  // Malls that answer only registered source IPs: a Worker needs a fixed-IP relay in front of them.
+  const help = props.kind === "yahoo" || props.kind === "aupay" ? `${t("shops.baseUrlHelp")} ${t(`shops.baseUrlHelp.${props.kind}`)}` : t("shops.baseUrlHelp");
   return (
     <Field id="baseUrl" label={`${t("shops.baseUrl")} (${t("shops.optional")})`} help={help} error={props.error}>
       <input id="baseUrl" name="baseUrl" type="url" value={props.value} aria-describedby={describedBy("baseUrl", true, !!props.error)} aria-invalid={props.error ? "true" : undefined} />

@@ -15,6 +15,7 @@ const MALL_CODE: Record<SimKind, { code: string; override?: string }> = {
   amazon: { code: "TEA-1" },
   shopify: { code: "TEA-1" },
   base: { code: "5001", override: "5001" },
+  aupay: { code: "TEA-1" },
 };
 
 /** Shopify's cost bucket may ask to wait: honour the hint once, as the sync engine would. */

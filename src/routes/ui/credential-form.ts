@@ -38,7 +38,7 @@ function unwrap(s: Schema) {
   return { inner: cur, required, defaultValue, description: description ?? "" };
 }
 
-const SECRET = /secret|token|licen[cs]e/i;
+const SECRET = /secret|token|licen[cs]e|apiKey/i;
 
 export function credentialFields(kind: string): CredentialField[] {
   const shape = (adapterFor(kind).credentialsSchema as unknown as { shape: Record<string, Schema> }).shape;
