@@ -1,0 +1,137 @@
+import type { Db } from "../env";
+import { deleteStaleOAuthStates, findOAuthState, insertOAuthState, spendOAuthState } from "../db/queries/oauth-states";
+import type { Shop } from "../db/queries/shops";
+import { decryptJson, randomToken, sha256Hex } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import type { SessionInfo } from "../lib/session";
+import { credentialsContext } from "../malls/context";
+import { adapterFor } from "../malls/registry";
+import type { ConnectionTestResult } from "../malls/types";
+import { createShopBody } from "../schemas/api-shops";
+import { createShop, ownedShop, patchShop } from "../routes/api/shops";
+import { shopSync } from "../sync/shop-sync-client";
+import { amazonConnect } from "./amazon";
+import { baseConnect } from "./base";
+import { shopifyConnect } from "./shopify";
+import { ConnectError, type ConnectFlow, type ConnectKind } from "./types";
+import { yahooConnect } from "./yahoo";
+
+// 連携する, the two halves every mall shares: start (a single-use state bound to the account and
+// the dashboard user, 10 minutes, only its hash stored) and the callback (every check first, then
+// the code traded, then the credentials sealed through the same path as the shops API and
+// 接続テスト run). A callback that fails any check writes nothing but the spent state.
+
+export const FLOWS: Record<ConnectKind, ConnectFlow> = {
+  shopify: shopifyConnect,
+  base: baseConnect,
+  yahoo: yahooConnect,
+  amazon: amazonConnect,
+};
+
+export const STATE_LIFE_MS = 10 * 60_000;
+
+/** The malls whose 連携する this deployment offers (its app is configured). */
+export function connectableKinds(env: Env): ConnectKind[] {
+  return (Object.keys(FLOWS) as ConnectKind[]).filter((k) => FLOWS[k].app(env) !== null);
+}
+
+export const callbackPath = (kind: ConnectKind) => `/shops/connect/${kind}/callback`;
+
+const mallName = (kind: ConnectKind) => adapterFor(kind).label;
+
+async function storedCredentials(env: Env, shop: Shop): Promise<Record<string, unknown>> {
+  return shop.credentialsEnc ? decryptJson<Record<string, unknown>>(env.CREDENTIALS_KEY, credentialsContext(shop), shop.credentialsEnc) : {};
+}
+
+export interface StartInput {
+  /** A new shop's name (default: the mall's name, with the shop domain or store account). */
+  name?: string;
+  /** 再連携: the shop whose authorization is renewed. */
+  shopId?: string;
+  /** Shopify's shop domain / Yahoo's ストアアカウント, as typed. */
+  extra?: string;
+}
+
+/** Creates the state and answers the mall's authorize URL to send the merchant to. */
+export async function startConnect(env: Env, db: Db, session: SessionInfo, kind: ConnectKind, input: StartInput, origin: string, now = Date.now()): Promise<string> {
+  const flow = FLOWS[kind];
+  const app = flow.app(env);
+  if (!app) throw new ConnectError("connect.err.notConfigured", { mall: mallName(kind) });
+  let shop: Shop | null = null;
+  if (input.shopId) {
+    shop = await ownedShop(db, session.account.id, input.shopId);
+    if (shop.kind !== kind) throw new ConnectError("connect.err.kind");
+  }
+  let extra: string | null = null;
+  if (flow.extra) {
+    // 再連携 keeps the shop's domain / store account unless another one is typed.
+    const typed = input.extra?.trim() || (shop ? String((await storedCredentials(env, shop))[flow.extra.field] ?? "") : "");
+    extra = flow.extra.parse(typed);
+    if (!extra) throw new ConnectError(flow.extra.error);
+  }
+  const state = randomToken(32);
+  await deleteStaleOAuthStates(db, session.account.id, now - 86_400_000);
+  await insertOAuthState(db, {
+    stateHash: await sha256Hex(state),
+    accountId: session.account.id,
+    userId: session.user.id,
+    kind,
+    shopName: shop ? null : (input.name?.trim().slice(0, 100) || `${mallName(kind)}${extra ? ` ${extra}` : ""}`),
+    shopId: shop?.id ?? null,
+    extra,
+    expiresAt: now + STATE_LIFE_MS,
+  });
+  return flow.authorizeUrl(app, { state, redirectUri: origin + callbackPath(kind), extra });
+}
+
+export interface Connected {
+  shopId: number;
+  test: ConnectionTestResult | null;
+}
+
+/**
+ * The callback: the state (known, this kind, this account AND this user, unused, unexpired, then
+ * spent atomically), the mall's own checks, the code traded, the credentials stored, 接続テスト.
+ */
+export async function finishConnect(env: Env, db: Db, session: SessionInfo, kind: ConnectKind, query: Record<string, string>, origin: string, now = Date.now()): Promise<Connected> {
+  const flow = FLOWS[kind];
+  const app = flow.app(env);
+  if (!app) throw new ConnectError("connect.err.notConfigured", { mall: mallName(kind) });
+  const stateHash = await sha256Hex(query.state ?? "");
+  const row = query.state ? await findOAuthState(db, stateHash) : undefined;
+  if (!row || row.kind !== kind) throw new ConnectError("connect.err.state");
+  // Another user's (or account's) state is left unspent: its owner may still finish it.
+  if (row.accountId !== session.account.id || row.userId !== session.user.id) throw new ConnectError("connect.err.otherUser");
+  if (row.usedAt !== null) throw new ConnectError("connect.err.used");
+  if (now > row.expiresAt) throw new ConnectError("connect.err.expired");
+  if (!(await spendOAuthState(db, session.account.id, stateHash, now))) throw new ConnectError("connect.err.used");
+
+  const mall = mallName(kind);
+  if (query.error) throw new ConnectError("connect.err.denied", { mall });
+  if (!query[flow.codeParam]) throw new ConnectError("connect.err.noCode", { mall });
+  await flow.verify?.(app, query, { extra: row.extra, now });
+  const fresh = await flow.exchange(app, query, { redirectUri: origin + callbackPath(kind), extra: row.extra, now });
+
+  const actor = `user:${session.user.id}`;
+  let shop: Shop;
+  if (row.shopId !== null) {
+    const target = await ownedShop(db, session.account.id, String(row.shopId)).catch(() => null);
+    if (!target) throw new ConnectError("connect.err.shopGone");
+    // What the merchant set beside the tokens (Shopify's location, Yahoo's public key) stays.
+    const merged = { ...(await storedCredentials(env, target)), ...fresh };
+    if (!adapterFor(kind).credentialsSchema.safeParse(merged).success) throw new ConnectError("connect.err.callback", { mall });
+    shop = await patchShop(env, db, session.account.id, actor, target, { credentials: merged });
+  } else {
+    const body = createShopBody.safeParse({ kind, name: row.shopName ?? mall, credentials: fresh, ...(env.CONNECT_SHOP_BASE_URL && { baseUrl: env.CONNECT_SHOP_BASE_URL.replace("{kind}", kind) }) });
+    if (!body.success) throw new ConnectError("connect.err.callback", { mall });
+    try {
+      shop = await createShop(env, db, session.account.id, actor, body.data);
+    } catch (e) {
+      if (e instanceof AppError && e.status === 403) throw new ConnectError("connect.err.plan");
+      throw e;
+    }
+  }
+  const ref = { accountId: session.account.id, shopId: shop.id };
+  const test = await shopSync(env, ref).connectionTest(ref);
+  return { shopId: shop.id, test };
+}
