@@ -377,7 +377,9 @@ export function ShopPage(props: {
       </dl>
       {s.warnings.map((w) => (
         <Flash kind="error">
-          {w.code === "credentials_expired" ? t("shops.expiredWarning", { date: when(w.expiresAt, lang) }) : t("shops.expiringWarning", { days: w.daysLeft, date: when(w.expiresAt, lang) })}
+          {w.code === "credentials_expired"
+            ? t(props.reconnect ? "connect.expiredWarning" : "shops.expiredWarning", { date: when(w.expiresAt, lang) })
+            : t(props.reconnect ? "connect.expiringWarning" : "shops.expiringWarning", { days: w.daysLeft, date: when(w.expiresAt, lang) })}
         </Flash>
       ))}
 

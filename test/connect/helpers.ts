@@ -74,3 +74,13 @@ export async function setCredentials(id: number, creds: Record<string, unknown>)
 }
 
 export const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/\s+/g, " ");
+
+/** A callback Kura must refuse: HTTP 400, the reason in Japanese, and nothing written. */
+export async function refused(b: Browser, accountId: number, path: string, message: string) {
+  const before = await written(accountId);
+  const res = await b.get(path);
+  expect(res.status, res.html.slice(0, 300)).toBe(400);
+  expect(text(res.html)).toContain(message);
+  expect(await written(accountId)).toEqual(before);
+  return res;
+}

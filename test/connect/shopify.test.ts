@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { clientFor } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 import { login, newShop } from "../dashboard/helpers";
-import { connect, consent, credentialsOf, kuraPath, setCredentials, shopIdOf, shopRow, start, text, written } from "./helpers";
+import { connect, consent, credentialsOf, kuraPath, refused, setCredentials, shopIdOf, shopRow, start, text, written } from "./helpers";
 
 // 連携する for Shopify: the merchant names the shop, consents on the (simulated) shop admin, and
 // comes back with an expiring offline token stored encrypted, 接続テスト run; the adapter then
@@ -93,15 +93,6 @@ describe("Shopify 連携する", () => {
 });
 
 describe("a tampered Shopify callback writes nothing", () => {
-  async function refused(b: Awaited<ReturnType<typeof login>>, accountId: number, path: string, message: string) {
-    const before = await written(accountId);
-    const res = await b.get(path);
-    expect(res.status, res.html.slice(0, 300)).toBe(400);
-    expect(text(res.html)).toContain(message);
-    expect(await written(accountId)).toEqual(before);
-    return res;
-  }
-
   it("a bad HMAC", async () => {
     const { account, b } = await merchant();
     const url = new URL(await consent(await start(b, "shopify", { shopDomain: DOMAIN })));
