@@ -1,6 +1,6 @@
 import type { Db } from "../env";
 import { deleteStaleOAuthStates, findOAuthState, insertOAuthState, spendOAuthState } from "../db/queries/oauth-states";
-import type { Shop } from "../db/queries/shops";
+import { listShops, type Shop } from "../db/queries/shops";
 import { decryptJson, randomToken, sha256Hex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import type { SessionInfo } from "../lib/session";
@@ -10,30 +10,18 @@ import type { ConnectionTestResult } from "../malls/types";
 import { createShopBody } from "../schemas/api-shops";
 import { createShop, ownedShop, patchShop } from "../routes/api/shops";
 import { shopSync } from "../sync/shop-sync-client";
-import { amazonConnect } from "./amazon";
-import { baseConnect } from "./base";
-import { shopifyConnect } from "./shopify";
-import { ConnectError, type ConnectFlow, type ConnectKind } from "./types";
-import { yahooConnect } from "./yahoo";
+import { FLOWS } from "./flows";
+import { ConnectError, type ConnectKind } from "./types";
+
+export { connectableKinds, consentOrigins } from "./flows";
+
+/** How long a started 連携 may take to come back. */
+export const STATE_LIFE_MS = 10 * 60_000;
 
 // 連携する, the two halves every mall shares: start (a single-use state bound to the account and
 // the dashboard user, 10 minutes, only its hash stored) and the callback (every check first, then
 // the code traded, then the credentials sealed through the same path as the shops API and
 // 接続テスト run). A callback that fails any check writes nothing but the spent state.
-
-export const FLOWS: Record<ConnectKind, ConnectFlow> = {
-  shopify: shopifyConnect,
-  base: baseConnect,
-  yahoo: yahooConnect,
-  amazon: amazonConnect,
-};
-
-export const STATE_LIFE_MS = 10 * 60_000;
-
-/** The malls whose 連携する this deployment offers (its app is configured). */
-export function connectableKinds(env: Env): ConnectKind[] {
-  return (Object.keys(FLOWS) as ConnectKind[]).filter((k) => FLOWS[k].app(env) !== null);
-}
 
 export const callbackPath = (kind: ConnectKind) => `/shops/connect/${kind}/callback`;
 
@@ -41,6 +29,25 @@ const mallName = (kind: ConnectKind) => adapterFor(kind).label;
 
 async function storedCredentials(env: Env, shop: Shop): Promise<Record<string, unknown>> {
   return shop.credentialsEnc ? decryptJson<Record<string, unknown>>(env.CREDENTIALS_KEY, credentialsContext(shop), shop.credentialsEnc) : {};
+}
+
+/**
+ * The account's other shop of this mall that is the same store (same shop domain, store account
+ * or seller id), if any. Two Kura shops on one store would take its orders in twice, and on
+ * Shopify a second expiring token revokes the first (one per app and shop).
+ */
+async function sameStore(env: Env, db: Db, accountId: number, kind: ConnectKind, field: string, value: string, except: number | null): Promise<Shop | null> {
+  for (const shop of await listShops(db, accountId)) {
+    if (shop.kind !== kind || shop.id === except || !shop.credentialsEnc) continue;
+    const stored = await storedCredentials(env, shop).catch(() => ({}) as Record<string, unknown>);
+    if (String(stored[field] ?? "").toLowerCase() === value.toLowerCase()) return shop;
+  }
+  return null;
+}
+
+async function refuseSameStore(env: Env, db: Db, accountId: number, kind: ConnectKind, field: string, value: string, except: number | null) {
+  const other = await sameStore(env, db, accountId, kind, field, value, except);
+  if (other) throw new ConnectError("connect.err.sameStore", { mall: mallName(kind), name: other.name });
 }
 
 export interface StartInput {
@@ -68,6 +75,7 @@ export async function startConnect(env: Env, db: Db, session: SessionInfo, kind:
     const typed = input.extra?.trim() || (shop ? String((await storedCredentials(env, shop))[flow.extra.field] ?? "") : "");
     extra = flow.extra.parse(typed);
     if (!extra) throw new ConnectError(flow.extra.error);
+    await refuseSameStore(env, db, session.account.id, kind, flow.extra.field, extra, shop?.id ?? null);
   }
   const state = randomToken(32);
   await deleteStaleOAuthStates(db, session.account.id, now - 86_400_000);
@@ -110,6 +118,10 @@ export async function finishConnect(env: Env, db: Db, session: SessionInfo, kind
   if (query.error) throw new ConnectError("connect.err.denied", { mall });
   if (!query[flow.codeParam]) throw new ConnectError("connect.err.noCode", { mall });
   await flow.verify?.(app, query, { extra: row.extra, now });
+  // Checked again before the code is traded: another shop may have been connected meanwhile, and
+  // Amazon names the seller only now.
+  if (flow.extra && row.extra) await refuseSameStore(env, db, session.account.id, kind, flow.extra.field, row.extra, row.shopId);
+  if (kind === "amazon") await refuseSameStore(env, db, session.account.id, kind, "sellerId", query.selling_partner_id!, row.shopId);
   const fresh = await flow.exchange(app, query, { redirectUri: origin + callbackPath(kind), extra: row.extra, now });
 
   const actor = `user:${session.user.id}`;

@@ -53,6 +53,16 @@ describe("Amazon 連携する", () => {
     expect(text(res.html)).toContain("invalid_grant");
   });
 
+  it("refuses a second shop for a seller the account has connected already, before trading the code", async () => {
+    const { account, b } = await merchant();
+    const first = shopIdOf((await connect(b, "amazon", { name: "Amazon 本店" })).page.location);
+    const callback = await consent(await start(b, "amazon"));
+    await refused(b, account.accountId, kuraPath(callback), "この Amazon のストアはすでに「Amazon 本店」として連携されています");
+    // 再連携 of that shop is the way.
+    const again = await connect(b, "amazon", { shopId: String(first) });
+    expect(shopIdOf(again.page.location)).toBe(first);
+  });
+
   it("a code exchanged within 5 minutes still works", async () => {
     const { b } = await merchant();
     const callback = await consent(await start(b, "amazon"));

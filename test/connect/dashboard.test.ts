@@ -64,6 +64,18 @@ describe("the 連携する buttons", () => {
     expect(states!.n).toBe(0);
   });
 
+  it("let モール設定's forms lead to the malls' consent pages (CSP form-action), and no other page's", async () => {
+    const b = await login((await newShop()).users.admin.email);
+    const csp = async (path: string) => {
+      const { exports } = await import("cloudflare:workers");
+      const res = await exports.default.fetch(`https://kura.test${path}`, { headers: { cookie: b.cookie }, redirect: "manual" });
+      return /form-action ([^;]*)/.exec(res.headers.get("content-security-policy") ?? "")![1].trim();
+    };
+    // The in-process simulators stand for every mall here (one origin); Shopify's is any shop's admin.
+    expect(await csp("/shops")).toBe("'self' https://sim.test");
+    expect(await csp("/products")).toBe("'self'");
+  });
+
   it("keeps only a hash of the state", async () => {
     const account = await newShop();
     const b = await login(account.users.admin.email);

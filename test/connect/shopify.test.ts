@@ -84,6 +84,19 @@ describe("Shopify 連携する", () => {
     expect((await written(account.accountId)).shops).toHaveLength(1);
   });
 
+  it("refuses a second shop on a store the account has connected already, before leaving", async () => {
+    const { account, b } = await merchant();
+    const first = shopIdOf((await connect(b, "shopify", { shopDomain: DOMAIN, name: "本店" })).page.location);
+    const before = await written(account.accountId);
+    const res = await b.post("/shops/connect/shopify", { shopDomain: DOMAIN.toUpperCase() });
+    expect(res.status).toBe(400);
+    expect(text(res.html)).toContain("この Shopify のストアはすでに「本店」として連携されています");
+    expect(await written(account.accountId)).toEqual(before);
+    // The first shop's token was never revoked by a second one.
+    expect((await b.post(`/shops/${first}/test`)).status).toBe(303);
+    expect((await shopRow(first)).last_test_ok).toBe(1);
+  });
+
   it("refuses a malformed shop domain before leaving, next to the field", async () => {
     const { b } = await merchant();
     const res = await b.post("/shops/connect/shopify", { shopDomain: "https://evil.example.com" });
@@ -139,7 +152,7 @@ describe("a tampered Shopify callback writes nothing", () => {
     forged.searchParams.set("state", "made-up-state");
     await refused(b, account.accountId, forged.pathname + forged.search, "連携の情報が確認できません");
 
-    const late = await consent(await start(b, "shopify", { shopDomain: DOMAIN }));
+    const late = await consent(await start(b, "shopify", { shopId: String(shopIdOf(ok.page.location)) }));
     await env.DB.prepare("UPDATE oauth_states SET expires_at = ? WHERE account_id = ? AND used_at IS NULL").bind(Date.now() - 1, account.accountId).run();
     await refused(b, account.accountId, kuraPath(late), "連携の有効期限が切れました");
   });

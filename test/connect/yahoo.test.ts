@@ -62,9 +62,10 @@ describe("Yahoo!ショッピング 連携する", () => {
     const ok = await connect(b, "yahoo", { sellerId: "kura-demo" });
     expect(ok.page.status).toBe(303);
     await refused(b, account.accountId, ok.callback, "この連携リンクはすでに使用されています");
-    const denied = await consent(await start(b, "yahoo", { sellerId: "kura-demo" }), "deny");
+    const again = { shopId: String(shopIdOf(ok.page.location)) };
+    const denied = await consent(await start(b, "yahoo", again), "deny");
     await refused(b, account.accountId, kuraPath(denied), "Yahoo!ショッピング で連携が許可されませんでした");
-    const late = await consent(await start(b, "yahoo", { sellerId: "kura-demo" }));
+    const late = await consent(await start(b, "yahoo", again));
     await sim.control("yahoo", "POST", "/oauth/age", { seconds: 11 * 60 });
     await refused(b, account.accountId, kuraPath(late), "トークンを取得できませんでした");
   });
