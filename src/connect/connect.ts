@@ -1,6 +1,7 @@
 import type { Db } from "../env";
 import { deleteStaleOAuthStates, findOAuthState, insertOAuthState, spendOAuthState } from "../db/queries/oauth-states";
-import { listShops, type Shop } from "../db/queries/shops";
+import { getAccount } from "../db/queries/accounts";
+import { countShops, listShops, type Shop } from "../db/queries/shops";
 import { decryptJson, randomToken, sha256Hex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import type { SessionInfo } from "../lib/session";
@@ -50,6 +51,12 @@ async function refuseSameStore(env: Env, db: Db, accountId: number, kind: Connec
   if (other) throw new ConnectError("connect.err.sameStore", { mall: mallName(kind), name: other.name });
 }
 
+/** A new shop must fit the plan: checked at the start and again before the code is traded. */
+async function refuseOverPlan(db: Db, accountId: number) {
+  const account = await getAccount(db, accountId);
+  if (account && (await countShops(db, accountId)) >= account.maxShops) throw new ConnectError("connect.err.plan");
+}
+
 export interface StartInput {
   /** A new shop's name (default: the mall's name, with the shop domain or store account). */
   name?: string;
@@ -69,6 +76,7 @@ export async function startConnect(env: Env, db: Db, session: SessionInfo, kind:
     shop = await ownedShop(db, session.account.id, input.shopId);
     if (shop.kind !== kind) throw new ConnectError("connect.err.kind");
   }
+  if (!shop) await refuseOverPlan(db, session.account.id);
   let extra: string | null = null;
   if (flow.extra) {
     // 再連携 keeps the shop's domain / store account unless another one is typed.
@@ -122,6 +130,7 @@ export async function finishConnect(env: Env, db: Db, session: SessionInfo, kind
   // Amazon names the seller only now.
   if (flow.extra && row.extra) await refuseSameStore(env, db, session.account.id, kind, flow.extra.field, row.extra, row.shopId);
   if (kind === "amazon") await refuseSameStore(env, db, session.account.id, kind, "sellerId", query.selling_partner_id!, row.shopId);
+  if (row.shopId === null) await refuseOverPlan(db, session.account.id);
   const fresh = await flow.exchange(app, query, { redirectUri: origin + callbackPath(kind), extra: row.extra, now });
 
   const actor = `user:${session.user.id}`;

@@ -57,6 +57,20 @@ describe("BASE 連携する", () => {
     await refused(b, account.accountId, kuraPath(denied), "BASE で連携が許可されませんでした");
   });
 
+  it("refuses a new shop over the plan's limit, before the code is traded", async () => {
+    const { account, b } = await merchant();
+    const callback = await consent(await start(b, "base"));
+    // The last free place was taken while the merchant was at BASE.
+    await env.DB.prepare("UPDATE accounts SET max_shops = 0 WHERE id = ?").bind(account.accountId).run();
+    const codes = sim.sims.base.state.calls.filter((c) => c.path.endsWith("/1/oauth/token")).length;
+    await refused(b, account.accountId, kuraPath(callback), "プランの上限");
+    expect(sim.sims.base.state.calls.filter((c) => c.path.endsWith("/1/oauth/token")).length).toBe(codes);
+    // And a new start is refused at once.
+    const res = await b.post("/shops/connect/base");
+    expect(res.status).toBe(400);
+    expect(text(res.html)).toContain("プランの上限");
+  });
+
   it("refuses a code BASE no longer honours (expired), writing nothing", async () => {
     const { account, b } = await merchant();
     const callback = await consent(await start(b, "base"));
