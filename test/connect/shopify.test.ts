@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clientFor } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
-import { login, newShop } from "../dashboard/helpers";
+import { login, newShop, PASSWORD, request, sessionCookie } from "../dashboard/helpers";
 import { connect, consent, credentialsOf, kuraPath, refused, setCredentials, shopIdOf, shopRow, start, text, written } from "./helpers";
 
 // 連携する for Shopify: the merchant names the shop, consents on the (simulated) shop admin, and
@@ -173,6 +173,19 @@ describe("a tampered Shopify callback writes nothing", () => {
     const callback = await consent(await start(b, "shopify", { shopDomain: DOMAIN }), "deny");
     expect(new URL(callback).searchParams.get("error")).toBe("access_denied");
     await refused(b, account.accountId, kuraPath(callback), "Shopify で連携が許可されませんでした");
+  });
+
+  it("a session that lapsed at the mall: the callback waits through the login and then connects", async () => {
+    const { account, b } = await merchant();
+    const callback = kuraPath(await consent(await start(b, "shopify", { shopDomain: DOMAIN })));
+    const anonymous = await request(callback);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.location).toBe(`/login?next=${encodeURIComponent(callback)}`);
+    const again = await request(anonymous.location!, { form: { email: account.users.admin.email, password: PASSWORD } });
+    expect(again.location).toBe(callback);
+    const page = await request(callback, { cookie: sessionCookie(again.setCookie)! });
+    expect(page.status, page.html.slice(0, 300)).toBe(303);
+    expect(page.location).toMatch(/^\/shops\/\d+\?done=connected/);
   });
 
   it("the callback says no-referrer", async () => {
