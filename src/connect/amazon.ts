@@ -41,6 +41,8 @@ export const amazonConnect: ConnectFlow = {
       accessToken: t.access_token,
       accessTokenExpiresAt: p.now + (num(t.expires_in) ?? 3600) * 1000,
       authorizedAt: p.now,
+      // The deployment's app replaces any self-authorised one, whose secret expiry does not apply.
+      clientSecretExpiresAt: undefined,
     };
   },
 };

@@ -79,10 +79,11 @@ export async function startConnect(env: Env, db: Db, session: SessionInfo, kind:
   if (!shop) await refuseOverPlan(db, session.account.id);
   let extra: string | null = null;
   if (flow.extra) {
-    // 再連携 keeps the shop's domain / store account unless another one is typed.
-    const typed = input.extra?.trim() || (shop ? String((await storedCredentials(env, shop))[flow.extra.field] ?? "") : "");
-    extra = flow.extra.parse(typed);
+    // 再連携 is for the shop's own domain / store account.
+    const own = shop ? String((await storedCredentials(env, shop))[flow.extra.field] ?? "") : "";
+    extra = flow.extra.parse(input.extra?.trim() || own);
     if (!extra) throw new ConnectError(flow.extra.error);
+    if (shop && own && own.toLowerCase() !== extra) throw new ConnectError("connect.err.otherStore", { mall: mallName(kind), name: shop.name });
     await refuseSameStore(env, db, session.account.id, kind, flow.extra.field, extra, shop?.id ?? null);
   }
   const state = randomToken(32);
@@ -126,20 +127,25 @@ export async function finishConnect(env: Env, db: Db, session: SessionInfo, kind
   if (query.error) throw new ConnectError("connect.err.denied", { mall });
   if (!query[flow.codeParam]) throw new ConnectError("connect.err.noCode", { mall });
   await flow.verify?.(app, query, { extra: row.extra, now });
-  // Checked again before the code is traded: another shop may have been connected meanwhile, and
-  // Amazon names the seller only now.
-  if (flow.extra && row.extra) await refuseSameStore(env, db, session.account.id, kind, flow.extra.field, row.extra, row.shopId);
-  if (kind === "amazon") await refuseSameStore(env, db, session.account.id, kind, "sellerId", query.selling_partner_id!, row.shopId);
-  if (row.shopId === null) await refuseOverPlan(db, session.account.id);
+  // Which store consented, where the mall says so before the code is traded (Amazon names the
+  // seller only now). Checked again here: another shop may have been connected meanwhile.
+  const store = flow.extra && row.extra ? { field: flow.extra.field, value: row.extra } : kind === "amazon" ? { field: "sellerId", value: query.selling_partner_id! } : null;
+  if (store) await refuseSameStore(env, db, session.account.id, kind, store.field, store.value, row.shopId);
+  const target = row.shopId !== null ? await ownedShop(db, session.account.id, String(row.shopId)).catch(() => null) : null;
+  if (row.shopId !== null && !target) throw new ConnectError("connect.err.shopGone");
+  const stored = target ? await storedCredentials(env, target) : {};
+  // 再連携 renews a shop's own store: another store's tokens would push its figures to the wrong listings.
+  if (target && store && stored[store.field] !== undefined && String(stored[store.field]).toLowerCase() !== store.value.toLowerCase()) {
+    throw new ConnectError("connect.err.otherStore", { mall, name: target.name });
+  }
+  if (!target) await refuseOverPlan(db, session.account.id);
   const fresh = await flow.exchange(app, query, { redirectUri: origin + callbackPath(kind), extra: row.extra, now });
 
   const actor = `user:${session.user.id}`;
   let shop: Shop;
-  if (row.shopId !== null) {
-    const target = await ownedShop(db, session.account.id, String(row.shopId)).catch(() => null);
-    if (!target) throw new ConnectError("connect.err.shopGone");
+  if (target) {
     // What the merchant set beside the tokens (Shopify's location, Yahoo's public key) stays.
-    const merged = { ...(await storedCredentials(env, target)), ...fresh };
+    const merged = { ...stored, ...fresh };
     if (!adapterFor(kind).credentialsSchema.safeParse(merged).success) throw new ConnectError("connect.err.callback", { mall });
     shop = await patchShop(env, db, session.account.id, actor, target, { credentials: merged });
   } else {

@@ -5,7 +5,9 @@ import { ConnectError, type ConnectFlow, num, postToken } from "./types";
 // own admin with comma-separated scopes and the state; the callback is signed (hmac over the other
 // query parameters with the app's client secret) and names the shop; the code is traded with
 // expiring=1 for an offline access token (1 h) and a rotating refresh token, which the adapter
-// renews (src/malls/shopify/auth.ts).
+// renews (src/malls/shopify/auth.ts). [verify] that the code-grant POST takes `expiring` (the SDK
+// sends it on token exchange); should Shopify answer a non-expiring token instead, it is stored
+// as such (no expiry, no refresh token) and works as a custom app's does.
 
 /** write_inventory implies read_inventory; read_locations finds the location that ships. */
 export const SHOPIFY_SCOPES = ["read_products", "write_inventory", "read_orders", "read_locations"];
@@ -71,12 +73,14 @@ export const shopifyConnect: ConnectFlow = {
     );
     const expiresIn = num(t.expires_in);
     const refreshIn = num(t.refresh_token_expires_in);
+    // Every token key is set, absent ones as null/undefined: on 再連携 nothing of an earlier
+    // token (a custom app's, say) may survive beside the new one.
     return {
       shopDomain: shop,
       accessToken: t.access_token,
-      ...(expiresIn !== undefined && { accessTokenExpiresAt: p.now + expiresIn * 1000 }),
-      ...(typeof t.refresh_token === "string" && { refreshToken: t.refresh_token }),
-      ...(refreshIn !== undefined && { refreshTokenExpiresAt: p.now + refreshIn * 1000 }),
+      accessTokenExpiresAt: expiresIn !== undefined ? p.now + expiresIn * 1000 : null,
+      refreshToken: typeof t.refresh_token === "string" ? t.refresh_token : undefined,
+      refreshTokenExpiresAt: refreshIn !== undefined ? p.now + refreshIn * 1000 : null,
       clientId: app.clientId,
       clientSecret: app.clientSecret,
     };

@@ -63,6 +63,20 @@ describe("Amazon 連携する", () => {
     expect(shopIdOf(again.page.location)).toBe(first);
   });
 
+  it("refuses a 再連携 consented by another seller, keeping the shop's credentials", async () => {
+    const { account, b } = await merchant();
+    const id = shopIdOf((await connect(b, "amazon", { name: "Amazon 本店" })).page.location);
+    const before = await credentialsOf(id);
+    sim.sims.amazon.state.sellerId = "A2OTHERSELLER";
+    try {
+      const callback = await consent(await start(b, "amazon", { shopId: String(id) }));
+      await refused(b, account.accountId, kuraPath(callback), "ストアが「Amazon 本店」のストアと異なります");
+    } finally {
+      sim.sims.amazon.state.sellerId = "A1KURADEMO0JP";
+    }
+    expect(await credentialsOf(id)).toEqual(before);
+  });
+
   it("a code exchanged within 5 minutes still works", async () => {
     const { b } = await merchant();
     const callback = await consent(await start(b, "amazon"));
