@@ -48,6 +48,7 @@ export async function tokenEndpoint(c: Context, state: YahooSimState) {
   let clientId = form.get("client_id") ?? "";
   let clientSecret = form.get("client_secret") ?? "";
   const basic = /^Basic\s+(.+)$/i.exec(c.req.header("Authorization") ?? "");
+  state.lastClientAuth = basic ? "basic" : "body";
   if (basic) {
     const decoded = atob(basic[1]);
     const i = decoded.indexOf(":");

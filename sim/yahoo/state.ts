@@ -89,6 +89,8 @@ export class YahooSimState {
   faults: Fault[] = [];
   calls: SimCall[] = [];
   rate = new Map<string, { second: number; count: number }>();
+  /** How the last token request authenticated its client (Basic header or form fields). */
+  lastClientAuth: "basic" | "body" | null = null;
   /** Authorization codes of the consent page (/yconnect/v2/authorization). */
   readonly codes: CodeStore<{ sellerId: string }>;
   private seq = 0;

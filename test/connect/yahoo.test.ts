@@ -25,6 +25,7 @@ describe("Yahoo!ショッピング 連携する", () => {
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ response_type: "code", scope: "openid", bail: "1" });
     const t0 = Date.now();
     const page = await b.get(kuraPath(await consent(authorize.toString())));
+    expect(sim.sims.yahoo.state.lastClientAuth).toBe("basic");
     expect(page.status, page.html.slice(0, 300)).toBe(303);
     const id = shopIdOf(page.location);
     const row = await shopRow(id);
