@@ -1,3 +1,5 @@
+import { connectThroughFlow } from "./connect-demo.mjs";
+
 // Seeds the demo account through Kura's own API (idempotently): an owner login, a catalogue of
 // products with a set and two groups, and — once shops exist — five shops on the simulated malls.
 // Re-running it finds the account by its owner e-mail and fills in only what is missing.
@@ -88,7 +90,48 @@ export function demoMallCode(kind, masterCode, index) {
   return masterCode;
 }
 
+/** The malls whose demo shop is connected through 連携する (OAuth) rather than pasted credentials. */
+export const OAUTH_KINDS = ["shopify", "base", "yahoo", "amazon"];
+
+/** The demo owner's dashboard session: its cookie and CSRF token. */
+async function ownerSession(base) {
+  const cookie = await dashboardLogin(base, DEMO_EMAIL, DEMO_PASSWORD);
+  const page = await (await fetch(`${base}/shops`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!csrf) throw new Error("the モール設定 page carries no CSRF token");
+  return { cookie, csrf };
+}
+
+/**
+ * Connects (or, when it exists, re-connects) the demo shop of an OAuth mall through its flow on the
+ * simulator. Yahoo's store then adds its 公開鍵 through the credentials form, as a merchant does
+ * after issuing one in ストアクリエイターPro: its refresh token then lives 4 weeks, not 12 hours.
+ * Answers the shop, or null (with a warning) when any step failed.
+ */
+async function connectDemoShop(base, token, session, kind, name, existing, credentials) {
+  try {
+    const id = await connectThroughFlow(base, session, kind, existing ? { shopId: existing.id } : { name });
+    if (kind === "yahoo" && credentials.publicKey) {
+      const res = await fetch(`${base}/shops/${id}/credentials`, {
+        method: "POST",
+        headers: { cookie: session.cookie, origin: base, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: session.csrf, "cred.publicKey": credentials.publicKey, "cred.publicKeyVersion": credentials.publicKeyVersion }),
+        redirect: "manual",
+      });
+      if (res.status !== 303) throw new Error(`adding the public key answered ${res.status}`);
+    }
+    return (await api(base, token, "GET", `/shops/${id}`)).json;
+  } catch (e) {
+    console.warn(`連携する (${kind}) failed: ${e.message}. Falling back to pasted credentials.`);
+    return null;
+  }
+}
+
 export async function seedShops(base, token, simBaseUrl) {
+  const session = await ownerSession(base).catch((e) => {
+    console.warn(`no dashboard session for 連携する (${e.message}): every demo shop gets pasted credentials.`);
+    return null;
+  });
   const sim = (path, body) =>
     fetch(`${simBaseUrl}${path}`, { method: body ? "POST" : "GET", headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
   // Kura's own local URL as its public URL: each shop's 接続テスト below then subscribes the
@@ -101,8 +144,11 @@ export async function seedShops(base, token, simBaseUrl) {
     const credentials = await sim(`/__demo/credentials/${kind}`);
     const baseUrl = `${simBaseUrl}/${kind}`;
     let shop = existing.find((s) => s.kind === kind);
-    // The simulator starts fresh with every `npm start`: hand the shop the credentials it accepts now.
-    if (shop) shop = (await api(base, token, "PATCH", `/shops/${shop.id}`, { credentials, baseUrl })).json;
+    // The simulator starts fresh with every `npm start`: connect again (OAuth malls) or hand the
+    // shop the credentials it accepts now.
+    const connected = session && OAUTH_KINDS.includes(kind) ? await connectDemoShop(base, token, session, kind, name, shop, credentials) : null;
+    if (connected) shop = connected;
+    else if (shop) shop = (await api(base, token, "PATCH", `/shops/${shop.id}`, { credentials, baseUrl })).json;
     else shop = (await api(base, token, "POST", "/shops", { kind, name, credentials, baseUrl })).json;
     if (!shop?.id) throw new Error(`could not seed the ${kind} shop: ${JSON.stringify(shop)}`);
     const items = [];
@@ -114,7 +160,7 @@ export async function seedShops(base, token, simBaseUrl) {
     await sim(`/${kind}/__sim/listings`, { items });
     const test = await api(base, token, "POST", `/shops/${shop.id}/test`);
     await api(base, token, "POST", `/shops/${shop.id}/push?all=true`);
-    shops.push({ id: shop.id, kind, name, test: test.json });
+    shops.push({ id: shop.id, kind, name, test: test.json, via: connected ? "連携する" : "認証情報" });
   }
   return shops;
 }

@@ -2,7 +2,7 @@
 // applies the local D1 migrations, starts the mall simulator and `wrangler dev` (local D1, Durable
 // Objects and Queues), seeds the demo account and keeps demo orders flowing.
 import { execSync, spawn } from "node:child_process";
-import { ensureDevVars } from "./dev-vars.mjs";
+import { connectDevVars, ensureDevVars } from "./dev-vars.mjs";
 
 execSync("node scripts/ensure-deps.mjs", { stdio: "inherit" });
 const { seedDemo, seedShops, seedMailShop, seedStaff, DEMO_EMAIL, DEMO_PASSWORD } = await import("./seed.mjs");
@@ -35,7 +35,7 @@ process.on("SIGTERM", stop);
 children.push(spawn("npx", ["tsx", "sim/server.ts"], { env: { ...env, SIM_PORT: String(SIM_PORT) }, stdio: ["ignore", "inherit", "inherit"] }));
 const dev = spawn(
   "npx",
-  ["wrangler", "dev", "--local", "--log-level", process.env.KURA_LOG_LEVEL ?? "info", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false", "--var", `AMAZON_LWA_URL:http://127.0.0.1:${SIM_PORT}/amazon/auth/o2/token`],
+  ["wrangler", "dev", "--local", "--log-level", process.env.KURA_LOG_LEVEL ?? "info", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false", ...Object.entries(connectDevVars(`http://127.0.0.1:${SIM_PORT}`)).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
   { env, stdio: ["ignore", "inherit", "inherit"] },
 );
 children.push(dev);
@@ -63,7 +63,7 @@ const shops = [...(await seedShops(BASE, demo.token, SIM)), await seedMailShop(B
 const staff = await seedStaff(BASE);
 startDemoTraffic({ base: BASE, token: demo.token, simBaseUrl: SIM, shops });
 const shopLines = shops
-  .map((s) => (s.intake === "mail" ? `    メール取込み    ${s.name} (${s.kind}) ← ${s.inboundEmail}` : `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind})${s.test.ok ? "" : ` — ${s.test.reason}`}`))
+  .map((s) => (s.intake === "mail" ? `    メール取込み    ${s.name} (${s.kind}) ← ${s.inboundEmail}` : `    ${s.test.ok ? "接続テスト OK" : "接続テスト NG"}  ${s.name} (${s.kind}, ${s.via})${s.test.ok ? "" : ` — ${s.test.reason}`}`))
   .join("\n");
 
 console.log(`

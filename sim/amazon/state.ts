@@ -62,11 +62,15 @@ export const PLANS = {
 export type SimOperation = keyof typeof PLANS;
 
 export const DEMO = {
+  /** The SP-API application the consent page authorizes (Solution Provider Portal → アプリ ID). */
+  appId: "amzn1.sp.solution.kura-demo-0000-0000-0000-000000000000",
   sellerId: "A1KURADEMO0JP",
   clientId: "amzn1.application-oa2-client.0kurademo0000000000000000000000",
   clientSecret: "amzn1.oa2-cs.v1.kura-demo-client-secret-000000000000000000",
   refreshToken: "Atzr|IwEBIKuraDemoRefreshToken0000000000000000",
 };
+
+import { CodeStore } from "../shared/oauth";
 
 export class SimError extends Error {
   constructor(readonly status: number, message: string) {
@@ -79,6 +83,13 @@ export class AmazonSimState {
   clientId = DEMO.clientId;
   clientSecret = DEMO.clientSecret;
   refreshToken = DEMO.refreshToken;
+  appId = DEMO.appId;
+  /** A draft app is authorized only through the consent URL with version=beta. */
+  appIsDraft = false;
+  /** Refresh tokens issued by the website authorization workflow (one per authorization). */
+  grantedRefreshTokens = new Set<string>();
+  /** spapi_oauth_code: single use, 5 minutes ("the code expires in five minutes"). */
+  codes = new CodeStore<{ sellerId: string }>(() => this.now(), 5 * 60_000, "ANsim");
   /** Epoch ms after which LWA refuses the client secret (Amazon's 180-day rotation). */
   clientSecretExpiresAt: number | null = null;
   /** LWA normally returns the same refresh token; set true to rotate it on every refresh. */

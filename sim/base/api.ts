@@ -1,5 +1,9 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { SIM_CLIENT, type BaseSimState, type SimItem, type SimOrder } from "./state";
+import { ageRoute, backTo, CodeStore, consentDecision, consentPage, isRedirectUri } from "../shared/oauth";
+import { ALL_SCOPES, SIM_CLIENT, type BaseSimState, type SimItem, type SimOrder } from "./state";
+
+/** [verify] BASE documents no lifetime for its authorization code; 10 minutes is assumed. */
+export const CODE_LIFE_MS = 10 * 60_000;
 
 // BASE API v1 as documented (baseinc/api-docs → docs.thebase.in): every error is HTTP 400
 // {error, error_description}; 5,000 calls/hour and 100,000/day per user.
@@ -40,6 +44,26 @@ export function apiRoutes(state: BaseSimState): Hono {
   };
   const postOnly = (c: Context) => fail(c, "not_post_method", "POSTで送信してください。");
 
+  // GET /1/oauth/authorize shows the consent page (BASE's own login + 許可); its POST returns to
+  // redirect_uri with code and state, or error=access_denied.
+  const codes = new CodeStore<{ scopes: string[] }>(() => state.nowMs(), CODE_LIFE_MS, "");
+  app.route("/", ageRoute(codes));
+  app.get("/1/oauth/authorize", (c) => {
+    const q = c.req.query();
+    if (q.response_type !== "code") return fail(c, "invalid_request", "response_typeが不正です。");
+    if (q.client_id !== SIM_CLIENT.client_id) return fail(c, "invalid_request", "クライアントが見つかりませんでした。");
+    if (!isRedirectUri(q.redirect_uri)) return fail(c, "invalid_request", "redirect_uriが不正です。");
+    return consentPage(c, "BASE", `アプリに次の権限を許可しますか: ${q.scope ?? "read_users"}`);
+  });
+  app.post("/1/oauth/authorize", async (c) => {
+    const { fields, allowed } = await consentDecision(c);
+    if (fields.client_id !== SIM_CLIENT.client_id || !isRedirectUri(fields.redirect_uri)) return fail(c, "invalid_request", "不正なパラメーターです。");
+    const st = fields.state ? { state: fields.state } : {};
+    if (!allowed) return backTo(c, fields.redirect_uri, { error: "access_denied", ...st });
+    const asked = (fields.scope || "read_users").split(/\s+/).filter((s) => ALL_SCOPES.includes(s));
+    return backTo(c, fields.redirect_uri, { code: codes.issue(fields.client_id, fields.redirect_uri, { scopes: asked }), ...st });
+  });
+
   app.post("/1/oauth/token", async (c) => {
     const form = await formOf(c);
     const basic = basicAuth(c.req.header("authorization"));
@@ -47,14 +71,19 @@ export function apiRoutes(state: BaseSimState): Hono {
     if (!clientId || !secret) return fail(c, "invalid_request", "client_idもしくはclient_secretがありません。");
     if (clientId !== SIM_CLIENT.client_id || secret !== SIM_CLIENT.client_secret)
       return fail(c, "unauthorized_client", "クライアントが見つかりませんでした。");
-    if (form.grant_type === "authorization_code") return fail(c, "invalid_request", "不正な認可コードです。");
+    if (form.grant_type === "authorization_code") {
+      // [verify] BASE's exact wording for a spent, expired or foreign code.
+      const taken = codes.take(form.code ?? "", clientId, form.redirect_uri ?? "");
+      if (!taken.ok) return fail(c, "invalid_grant", taken.why === "expired" ? "認可コードの有効期限が切れています。" : "不正な認可コードです。");
+      return c.json(state.issueTokens(undefined, form.redirect_uri!));
+    }
     if (form.grant_type !== "refresh_token") return fail(c, "invalid_request", "不正なgrant_typeです。");
+    const rt = form.refresh_token ? state.refreshTokens.get(form.refresh_token) : undefined;
     // [verify] the exact answer to a mismatching redirect_uri on the refresh grant.
-    if (!form.refresh_token || form.redirect_uri !== SIM_CLIENT.redirect_uri) return fail(c, "invalid_request", "不正なパラメーターです。");
-    const rt = state.refreshTokens.get(form.refresh_token);
+    if (!form.refresh_token || (rt && form.redirect_uri !== rt.redirectUri)) return fail(c, "invalid_request", "不正なパラメーターです。");
     if (!rt) return fail(c, "invalid_request", "不正なリフレッシュトークンです。");
     if (rt.exp <= state.nowSec()) return fail(c, "invalid_request", "リフレッシュトークンの有効期限が切れています。");
-    return c.json(state.issueTokens(form.refresh_token));
+    return c.json(state.issueTokens(form.refresh_token, rt.redirectUri));
   });
   app.get("/1/oauth/token", (c) => fail(c, "access_denied", "POSTで送信してください。"));
 

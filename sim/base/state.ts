@@ -40,7 +40,8 @@ export class BaseSimState {
   /** Scopes granted to tokens issued from now on (tests narrow it to provoke invalid_scope). */
   scopes = [...ALL_SCOPES];
   accessTokens = new Map<string, { exp: number; scopes: string[] }>();
-  refreshTokens = new Map<string, { exp: number }>();
+  /** Each refresh token remembers the redirect URI its authorization used: the refresh grant must repeat it. */
+  refreshTokens = new Map<string, { exp: number; redirectUri: string }>();
   limits = { hour: 5000, day: 100_000 };
   usage = { hourKey: -1, hour: 0, dayKey: -1, day: 0 };
   faults: Fault[] = [];
@@ -58,7 +59,7 @@ export class BaseSimState {
     this.scopes = [...ALL_SCOPES];
     this.accessTokens.clear();
     this.refreshTokens.clear();
-    this.refreshTokens.set(SIM_DEMO_REFRESH_TOKEN, { exp: this.nowSec() + REFRESH_LIFE_SEC });
+    this.refreshTokens.set(SIM_DEMO_REFRESH_TOKEN, { exp: this.nowSec() + REFRESH_LIFE_SEC, redirectUri: SIM_CLIENT.redirect_uri });
     this.limits = { hour: 5000, day: 100_000 };
     this.usage = { hourKey: -1, hour: 0, dayKey: -1, day: 0 };
     this.faults = [];
@@ -68,11 +69,11 @@ export class BaseSimState {
 
   // ---- OAuth ----
   /** Rotates: the used refresh token is spent, a new pair is issued [verify old-token grace]. */
-  issueTokens(usedRefresh?: string) {
+  issueTokens(usedRefresh?: string, redirectUri = SIM_CLIENT.redirect_uri) {
     if (usedRefresh) this.refreshTokens.delete(usedRefresh);
     const access_token = randomHex(16), refresh_token = randomHex(16);
     this.accessTokens.set(access_token, { exp: this.nowSec() + ACCESS_LIFE_SEC, scopes: [...this.scopes] });
-    this.refreshTokens.set(refresh_token, { exp: this.nowSec() + REFRESH_LIFE_SEC });
+    this.refreshTokens.set(refresh_token, { exp: this.nowSec() + REFRESH_LIFE_SEC, redirectUri });
     return { access_token, token_type: "bearer", expires_in: ACCESS_LIFE_SEC, refresh_token };
   }
 

@@ -9,6 +9,31 @@ import {
   type YahooSimState,
 } from "./state";
 import { bodyText, errorXml } from "./xml";
+import { backTo, consentDecision, consentPage, isRedirectUri } from "../shared/oauth";
+import { SELLER_ID } from "./state";
+
+/**
+ * GET /yconnect/v2/authorization: the Yahoo! JAPAN ID consent page (the ID logged in is the
+ * store's 従業員 Business ID, so the grant is for the simulator's store). Its POST returns to
+ * redirect_uri with code and state; a refusal with bail=1 returns error=access_denied.
+ */
+export function authorizePage(c: Context, state: YahooSimState) {
+  const q = c.req.query();
+  if (q.response_type !== "code" || !state.clients.has(q.client_id ?? "") || !isRedirectUri(q.redirect_uri)) {
+    return c.json({ error: "invalid_request", error_description: "invalid client_id, redirect_uri or response_type" }, 400);
+  }
+  return consentPage(c, "Yahoo! JAPAN ID連携", `ストア ${SELLER_ID} のアプリ連携を許可しますか (scope: ${q.scope ?? "openid"})`);
+}
+
+export async function authorizeDecision(c: Context, state: YahooSimState) {
+  const { fields, allowed } = await consentDecision(c);
+  if (!state.clients.has(fields.client_id ?? "") || !isRedirectUri(fields.redirect_uri)) {
+    return c.json({ error: "invalid_request", error_description: "invalid client_id or redirect_uri" }, 400);
+  }
+  const st = fields.state ? { state: fields.state } : {};
+  if (!allowed) return backTo(c, fields.redirect_uri, { error: "access_denied", error_description: "user denied", ...st });
+  return backTo(c, fields.redirect_uri, { code: state.codes.issue(fields.client_id, fields.redirect_uri, { sellerId: SELLER_ID }), ...st });
+}
 
 // Yahoo! ID連携 v2 token endpoint and the checks every store API makes: the Bearer token and,
 // when sent, the 公開鍵認証 signature (RSA PKCS#1 v1.5 of "{sellerId}:{unixtime}").
@@ -17,12 +42,13 @@ function tokenError(c: Context, status: 400 | 401, error: string, description: s
   return c.json({ error, error_description: description }, status);
 }
 
-/** POST /yconnect/v2/token (grant_type=refresh_token; client auth by Basic header or body). */
+/** POST /yconnect/v2/token (authorization_code or refresh_token; client auth by Basic header or body). */
 export async function tokenEndpoint(c: Context, state: YahooSimState) {
   const form = new URLSearchParams(await bodyText(c.req.raw));
   let clientId = form.get("client_id") ?? "";
   let clientSecret = form.get("client_secret") ?? "";
   const basic = /^Basic\s+(.+)$/i.exec(c.req.header("Authorization") ?? "");
+  state.lastClientAuth = basic ? "basic" : "body";
   if (basic) {
     const decoded = atob(basic[1]);
     const i = decoded.indexOf(":");
@@ -32,12 +58,21 @@ export async function tokenEndpoint(c: Context, state: YahooSimState) {
   if (!clientId || state.clients.get(clientId) !== clientSecret) {
     return tokenError(c, 401, "invalid_client", "client authentication failed");
   }
+  const now = state.now();
+  if (form.get("grant_type") === "authorization_code") {
+    const taken = state.codes.take(form.get("code") ?? "", clientId, form.get("redirect_uri") ?? "");
+    if (!taken.ok) return tokenError(c, 400, "invalid_grant", taken.why === "expired" ? "authorization code expired" : "invalid authorization code");
+    const refreshToken = state.newToken("sim-rt");
+    state.refreshTokens.set(refreshToken, { clientId, sellerId: taken.data.sellerId, issuedAt: now, sessionStart: now });
+    const accessToken = state.newToken("sim-at");
+    state.accessTokens.set(accessToken, { sellerId: taken.data.sellerId, expiresAt: now + ACCESS_TOKEN_LIFE_SEC * 1000, sessionStart: now });
+    return c.json({ access_token: accessToken, token_type: "Bearer", expires_in: ACCESS_TOKEN_LIFE_SEC, refresh_token: refreshToken });
+  }
   if (form.get("grant_type") !== "refresh_token") {
     return tokenError(c, 400, "unsupported_grant_type", "grant_type is not supported");
   }
   const rt = form.get("refresh_token") ?? "";
   const grant = state.refreshTokens.get(rt);
-  const now = state.now();
   if (!grant || grant.clientId !== clientId) return tokenError(c, 400, "invalid_grant", "invalid refresh token");
   if (now - grant.issuedAt > REFRESH_TOKEN_LIFE_MS) return tokenError(c, 400, "invalid_grant", "refresh token expired");
   const accessToken = state.newToken("sim-at");

@@ -1,8 +1,9 @@
 import { Hono, type Context } from "hono";
 import type { YahooCredentials } from "../../src/malls/yahoo";
 import { storeApi } from "./api";
-import { tokenEndpoint } from "./auth";
+import { authorizeDecision, authorizePage, tokenEndpoint } from "./auth";
 import { controlApi } from "./control";
+import { ageRoute } from "../shared/oauth";
 import { DEMO_PUBLIC_KEY_PEM } from "./demo-key";
 import {
   CLIENT_ID,
@@ -124,6 +125,9 @@ export function createYahooSim(opts: YahooSimOptions = {}): { app: Hono; state: 
   });
 
   app.post(TOKEN_PATH, (c) => tokenEndpoint(c, state));
+  app.get("/yconnect/v2/authorization", (c) => authorizePage(c, state));
+  app.post("/yconnect/v2/authorization", (c) => authorizeDecision(c, state));
+  app.route("/", ageRoute(state.codes));
   app.route("/", storeApi(state));
   app.route("/__sim", controlApi(state));
   return { app, state };

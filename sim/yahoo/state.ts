@@ -1,7 +1,11 @@
 // The simulated Yahoo!ショッピング store: listings (stock per item_code[:sub_code]), orders,
 // OAuth clients and tokens, the store's public key, injected faults and a call log.
 
+import { CodeStore } from "../shared/oauth";
+
 export const SELLER_ID = "kura-demo";
+/** [verify] YConnect v2 documents the code as short-lived without a figure; 10 minutes is assumed. */
+export const CODE_LIFE_MS = 10 * 60_000;
 export const CLIENT_ID = "dj00aiZpPWt1cmEtZGVtbyZzPWNvbnN1bWVyc2VjcmV0Jng9OTk-";
 export const CLIENT_SECRET = "kura-demo-client-secret";
 export const REFRESH_TOKEN = "kura-demo-refresh-token";
@@ -85,6 +89,10 @@ export class YahooSimState {
   faults: Fault[] = [];
   calls: SimCall[] = [];
   rate = new Map<string, { second: number; count: number }>();
+  /** How the last token request authenticated its client (Basic header or form fields). */
+  lastClientAuth: "basic" | "body" | null = null;
+  /** Authorization codes of the consent page (/yconnect/v2/authorization). */
+  readonly codes: CodeStore<{ sellerId: string }>;
   private seq = 0;
   private tokenSeq = 0;
 
@@ -92,6 +100,7 @@ export class YahooSimState {
     this.now = opts.now ?? (() => Date.now());
     this.rateLimitPerSec = opts.rateLimitPerSec ?? 10;
     this.rotateRefreshTokens = opts.rotateRefreshTokens ?? false;
+    this.codes = new CodeStore(this.now, CODE_LIFE_MS, "sim-code.");
     this.reset();
   }
 

@@ -584,3 +584,25 @@ export const notifications = sqliteTable(
   },
   (t) => [uniqueIndex("notifications_key_uq").on(t.accountId, t.dedupeKey), index("notifications_account_idx").on(t.accountId, t.id)],
 );
+
+// 連携する: one row per OAuth connect started from モール設定. The state sent to the mall is random;
+// only its SHA-256 is kept, so a leaked table opens no flow. A state is bound to the account and
+// the dashboard user who started it, lives 10 minutes and is spent by its first callback.
+export const oauthStates = sqliteTable(
+  "oauth_states",
+  {
+    stateHash: text().primaryKey(),
+    accountId: integer().notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    userId: integer().notNull().references(() => users.id, { onDelete: "cascade" }),
+    kind: text().notNull(), // shopify | base | yahoo | amazon
+    // A new shop's name, or the shop being re-connected (再連携).
+    shopName: text(),
+    shopId: integer().references(() => shops.id, { onDelete: "cascade" }),
+    // Shopify: the shop domain the merchant entered; the callback must name the same one.
+    extra: text(),
+    expiresAt: integer().notNull(),
+    usedAt: integer(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("oauth_states_account_idx").on(t.accountId)],
+);

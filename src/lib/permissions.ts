@@ -66,6 +66,9 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   { method: "POST", path: "/shops/:id/test", right: "shops" },
   { method: "POST", path: "/shops/:id/resync", right: "shops" },
   { method: "POST", path: "/shops/:id/delete", right: "shops" },
+  // 連携する: starting a mall's OAuth flow and the mall's return to Kura both connect a shop.
+  { method: "POST", path: "/shops/connect/:kind", right: "shops" },
+  { method: "GET", path: "/shops/connect/:kind/callback", right: "shops" },
   { method: "POST", path: "/settings", right: "settings" },
   { method: "POST", path: "/settings/sync", right: "settings" },
   { method: "POST", path: "/settings/notifications", right: "settings" },

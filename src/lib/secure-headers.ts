@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
+import { consentOrigins } from "../connect/flows";
 
 // One strict Content-Security-Policy for every page Kura serves: everything from Kura itself (it
 // runs offline, so nothing from a CDN), no inline script except the one carrying this
@@ -17,7 +18,8 @@ const policy = (opts: { inlineStyles: boolean }) =>
       workerSrc: ["'self'", "blob:"],
       objectSrc: ["'none'"],
       baseUri: ["'none'"],
-      formAction: ["'self'"],
+      // 連携する: a form on モール設定 is answered with a redirect to the mall's consent page.
+      formAction: ["'self'", (c) => (c.req.path.startsWith("/shops") ? consentOrigins(c.env as Env).join(" ") : "")],
       frameAncestors: ["'none'"],
     },
   });

@@ -4,6 +4,7 @@ import type { MailCartKind, MallKind } from "../malls/types";
 import type { shopOut } from "../routes/api/shops";
 import type { CredentialField } from "../routes/ui/credential-form";
 import { aria, Field, type FieldErrors } from "./form-field";
+import { ConnectForm, type ConnectFormState } from "./connect-form";
 import { CsrfField, Flash, type Frame, Layout } from "./layout";
 
 // モール設定: the list of shops, the add form of one mall kind (its credential fields generated
@@ -59,7 +60,7 @@ function Lag(props: { frame: Frame; shop: ShopView }) {
 
 const isMail = (kind: string) => MAIL_KINDS.includes(kind as MailCartKind);
 
-function KindPicker(props: { frame: Frame; kinds: readonly MallKind[] }) {
+function KindPicker(props: { frame: Frame; kinds: readonly MallKind[]; connectable: readonly string[] }) {
   const { t } = props.frame;
   const links = (kinds: readonly MallKind[]) => (
     <ul class="kinds">
@@ -75,6 +76,18 @@ function KindPicker(props: { frame: Frame; kinds: readonly MallKind[] }) {
   return (
     <section class="card" aria-labelledby="add-shop">
       <h2 id="add-shop">{t("shops.add")}</h2>
+      {props.connectable.length ? (
+        <>
+          <h3 id="connect">{t("connect.title")}</h3>
+          <p class="muted small">{t("connect.lead")}</p>
+          <div class="connect-list">
+            {props.connectable.map((k) => (
+              <ConnectForm frame={props.frame} kind={k} mall={kindName(props.frame, k)} />
+            ))}
+          </div>
+          <h3>{t("connect.manual")}</h3>
+        </>
+      ) : null}
       <p class="muted">{t("shops.addLead")}</p>
       {links(props.kinds.filter((k) => !isMail(k)))}
       <h3>{t("shops.addMail")}</h3>
@@ -85,7 +98,7 @@ function KindPicker(props: { frame: Frame; kinds: readonly MallKind[] }) {
 }
 
 /** The list; `shops: null` draws only the mall picker (GET /shops/new without a kind). */
-export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds: readonly MallKind[]; canEdit: boolean; deleted?: string }) {
+export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds: readonly MallKind[]; canEdit: boolean; deleted?: string; connectable?: readonly string[] }) {
   const { t, lang } = props.frame;
   return (
     <Layout frame={props.frame} title={t("shops.title")} wide>
@@ -142,7 +155,7 @@ export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds
           )}
         </>
       )}
-      {props.canEdit ? <KindPicker frame={props.frame} kinds={props.kinds} /> : null}
+      {props.canEdit ? <KindPicker frame={props.frame} kinds={props.kinds} connectable={props.connectable ?? []} /> : null}
     </Layout>
   );
 }
@@ -241,6 +254,8 @@ export function ShopNewPage(props: {
   fields: CredentialField[];
   errors?: FieldErrors;
   form?: { name: string; baseUrl: string; importEnabled: boolean; updateEnabled: boolean; cancelPolicy: string };
+  /** 連携する: offered when the deployment has this mall's app (absent: the mall has no such flow). */
+  connect?: ConnectFormState;
 }) {
   const { t, session } = props.frame;
   const f = props.form ?? { name: "", baseUrl: "", importEnabled: true, updateEnabled: true, cancelPolicy: "restore" };
@@ -252,6 +267,20 @@ export function ShopNewPage(props: {
         <a href="/shops">{t("shops.back")}</a>
       </p>
       <h1>{title}</h1>
+      {props.connect ? (
+        <section class="card" id="connect" aria-labelledby="connect-h">
+          <h2 id="connect-h">{t("connect.title")}</h2>
+          {props.connect.available ? (
+            <>
+              <p class="muted small">{t("connect.lead")}</p>
+              <ConnectForm frame={props.frame} kind={props.kind} mall={kindName(props.frame, props.kind)} state={props.connect} withName />
+            </>
+          ) : (
+            <p class="muted small">{t("connect.notConfigured", { mall: kindName(props.frame, props.kind) })}</p>
+          )}
+        </section>
+      ) : null}
+      {props.connect ? <h2>{t("connect.manual")}</h2> : null}
       {Object.keys(errors).length ? <Flash kind="error">{errors.form ?? t("shops.fixErrors")}</Flash> : null}
       <form method="post" action="/shops" class="card stack form-narrow">
         <CsrfField session={session} />
@@ -293,6 +322,8 @@ export function ShopPage(props: {
   errors?: FieldErrors;
   /** A mail shop's inbound addresses: the account's, and this shop's own (+shopId). */
   inbound?: { account: string; shop: string } | null;
+  /** 再連携 is offered: the deployment has this mall's app. */
+  reconnect?: boolean;
 }) {
   const { t, lang, session } = props.frame;
   const s = props.shop;
@@ -347,7 +378,9 @@ export function ShopPage(props: {
       </dl>
       {s.warnings.map((w) => (
         <Flash kind="error">
-          {w.code === "credentials_expired" ? t("shops.expiredWarning", { date: when(w.expiresAt, lang) }) : t("shops.expiringWarning", { days: w.daysLeft, date: when(w.expiresAt, lang) })}
+          {w.code === "credentials_expired"
+            ? t(props.reconnect ? "connect.expiredWarning" : "shops.expiredWarning", { date: when(w.expiresAt, lang) })
+            : t(props.reconnect ? "connect.expiringWarning" : "shops.expiringWarning", { days: w.daysLeft, date: when(w.expiresAt, lang) })}
         </Flash>
       ))}
 
@@ -435,6 +468,13 @@ export function ShopPage(props: {
 
           {mail ? null : (
           <>
+          {props.reconnect ? (
+            <section class="card" id="reconnect" aria-labelledby="reconnect-h">
+              <h2 id="reconnect-h">{t("connect.reconnect")}</h2>
+              <p class="muted small">{t("connect.reconnectLead", { mall: kindName(props.frame, s.kind) })}</p>
+              <ConnectForm frame={props.frame} kind={s.kind} mall={kindName(props.frame, s.kind)} shopId={s.id} />
+            </section>
+          ) : null}
           <section class="card" aria-labelledby="cred-h">
             <h2 id="cred-h">
               {t("shops.credentials")} <span class="tag">{s.credentials.configured ? t("shops.configured") : t("shops.notConfigured")}</span>

@@ -212,6 +212,26 @@ describe("the dashboard in a real browser", () => {
     await context.close();
   });
 
+  it("the owner re-connects the Shopify shop with 連携する: the mall's consent page, 許可, back with 接続テスト OK", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "ja-JP" });
+    const page = await context.newPage();
+    await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+    await page.goto(`${BASE}/shops`);
+    // 連携する sits beside the paste form; Shopify asks for the shop domain first.
+    await page.getByRole("button", { name: "Shopify と連携する" }).waitFor();
+    await page.getByRole("link", { name: "Shopify 自社EC" }).first().click();
+    // Leaving through a form's redirect needs the mall's host in the page's CSP form-action.
+    await page.getByRole("button", { name: "Shopify と再連携する" }).click();
+    await page.getByRole("button", { name: "許可" }).waitFor();
+    assert.ok(page.url().startsWith(`${SIM}/shopify/admin/oauth/authorize?`), page.url());
+    await shot(page, "16-consent");
+    await page.getByRole("button", { name: "許可" }).click();
+    await page.getByText("連携しました。接続テストは OK です。").waitFor();
+    assert.match(page.url(), /\/shops\/\d+\?done=connected/);
+    await shot(page, "17-connected");
+    await context.close();
+  });
+
   it("a viewer sees the grid without any edit control, and a form post is refused with 403", async () => {
     const viewer = DEMO_STAFF.find((s) => s.role === "viewer")!;
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "ja-JP", isMobile: true, hasTouch: true });

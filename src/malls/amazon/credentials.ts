@@ -23,9 +23,23 @@ export const amazonCredentialsSchema = z.object({
    * testConnection reports it as `expiresAt`.
    */
   clientSecretExpiresAt: z.number().int().positive().optional().describe("When the client secret expires (epoch ms), as the Solution Provider Portal shows it; optional"),
+  /**
+   * When the seller authorized the app through 連携する (epoch ms). Public apps must be
+   * re-authorized every 365 days; testConnection reports that date as the expiry.
+   */
+  authorizedAt: z.number().int().positive().optional().describe("Kept by Kura (set by 連携する); leave it out"),
   /** Rotated by the adapter: the current LWA access token (Atza|…) and its expiry (epoch ms). */
   accessToken: z.string().optional().describe("Kept by Kura; leave it out"),
   accessTokenExpiresAt: z.number().int().optional().describe("Kept by Kura; leave it out"),
 });
 
 export type AmazonCredentials = z.infer<typeof amazonCredentialsSchema>;
+
+/** "Public apps need to be re-authorized every 365 days" (MALLS-MORE §4). */
+export const REAUTHORIZE_AFTER_MS = 365 * 86_400_000;
+
+/** The earliest date the merchant must act on: the client secret's rotation or the re-authorization. */
+export function amazonExpiry(c: AmazonCredentials): number | undefined {
+  const all = [c.clientSecretExpiresAt, c.authorizedAt !== undefined ? c.authorizedAt + REAUTHORIZE_AFTER_MS : undefined].filter((x): x is number => x !== undefined);
+  return all.length ? Math.min(...all) : undefined;
+}

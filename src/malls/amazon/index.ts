@@ -10,7 +10,7 @@
 
 import { MallError, type ConnectionTestResult, type MallAdapter, type PushItem, type PushResult } from "../types";
 import { AMAZON_BASE_URL, AmazonSession, firstError } from "./client";
-import { type AmazonCredentials, amazonCredentialsSchema } from "./credentials";
+import { type AmazonCredentials, amazonCredentialsSchema, amazonExpiry } from "./credentials";
 import { pushViaFeeds } from "./feed";
 import { pushOne, readOne, sellerListingsPath } from "./listings";
 import { fetchOrdersBySearch, ORDERS_API } from "./orders";
@@ -40,7 +40,7 @@ export const amazonAdapter: MallAdapter<AmazonCredentials> = {
   defaultMallCode: (masterCode) => masterCode,
 
   async testConnection(ctx): Promise<ConnectionTestResult> {
-    const expiresAt = ctx.credentials.clientSecretExpiresAt;
+    const expiresAt = amazonExpiry(ctx.credentials);
     const s = new AmazonSession(ctx);
     try {
       // Cheapest call that proves the token, the sellerId and the Product Listing role.

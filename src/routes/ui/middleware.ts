@@ -50,7 +50,12 @@ export const authorize = createMiddleware<UiEnv>(async (c, next) => {
   const s = c.get("session");
   if (PUBLIC.has(`${method} ${c.req.path}`)) return next();
   if (!s) {
-    if (method === "GET") return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    if (method === "GET") {
+      // A mall's 連携 callback keeps its query through the login: the state is bound to the user,
+      // not to the session that lapsed while the merchant was at the mall.
+      const back = c.req.path.startsWith("/shops/connect/") ? c.req.path + new URL(c.req.url).search : c.req.path;
+      return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+    }
     throw new AppError(401, "Unauthorized", c.get("t")("login.expired"));
   }
   if (method !== "GET") {

@@ -20,6 +20,8 @@ import { inboundEmailOf } from "../api/settings";
 import { createShop, ownedShop, patchShop, removeShop, resyncShop, shopsOut } from "../api/shops";
 import { credentialFields, typedCredentials } from "./credential-form";
 import { frame } from "./middleware";
+import { connectableKinds } from "../../connect/connect";
+import { isConnectKind } from "../../connect/types";
 
 // モール設定: the shops with their health, a form per mall kind generated from its credentials
 // schema, and each shop's page (settings, credentials, 接続テスト, 一括反映, delete). Every change
@@ -62,14 +64,19 @@ shopsPages.get("/shops", async (c) => {
   const db = c.get("db");
   const shops = await shopsOut(db, s.account.id, await listShops(db, s.account.id), c.env);
   const deleted = c.req.query("deleted");
-  return c.html(<ShopsPage frame={frame(c)} shops={shops} kinds={MALL_KINDS} canEdit={can(s.user.role, "shops")} deleted={deleted?.slice(0, 100)} />);
+  return c.html(<ShopsPage frame={frame(c)} shops={shops} kinds={MALL_KINDS} canEdit={can(s.user.role, "shops")} deleted={deleted?.slice(0, 100)} connectable={connectableKinds(c.env)} />);
 });
 
 shopsPages.get("/shops/new", (c) => {
   const kind = c.req.query("kind");
-  if (!isKind(kind)) return c.html(<ShopsPage frame={frame(c)} shops={null} kinds={MALL_KINDS} canEdit />);
-  return c.html(<ShopNewPage frame={frame(c)} kind={kind} fields={credentialFields(kind)} />);
+  if (!isKind(kind)) return c.html(<ShopsPage frame={frame(c)} shops={null} kinds={MALL_KINDS} canEdit connectable={connectableKinds(c.env)} />);
+  return c.html(<ShopNewPage frame={frame(c)} kind={kind} fields={credentialFields(kind)} connect={connectOffer(c.env, kind)} />);
 });
+
+/** The 連携する box of a mall that has a connect flow: usable when the deployment has its app. */
+function connectOffer(env: Env, kind: string) {
+  return isConnectKind(kind) ? { available: connectableKinds(env).includes(kind) } : undefined;
+}
 
 shopsPages.post("/shops", async (c) => {
   const s = c.get("session")!;
@@ -89,7 +96,7 @@ shopsPages.post("/shops", async (c) => {
   };
   // Never drawn back: a refused form comes back with every credential field empty.
   const again = (errors: FieldErrors, status: 400 | 403 = 400) =>
-    c.html(<ShopNewPage frame={frame(c)} kind={kind} fields={credentialFields(kind)} errors={errors} form={{ name: input.name, baseUrl, importEnabled: input.importEnabled, updateEnabled: input.updateEnabled, cancelPolicy: input.cancelPolicy }} />, status);
+    c.html(<ShopNewPage frame={frame(c)} kind={kind} fields={credentialFields(kind)} connect={connectOffer(c.env, kind)} errors={errors} form={{ name: input.name, baseUrl, importEnabled: input.importEnabled, updateEnabled: input.updateEnabled, cancelPolicy: input.cancelPolicy }} />, status);
   const parsed = createShopBody.safeParse(input);
   if (!parsed.success) return again(fieldErrors(c, parsed.error.issues));
   try {
@@ -113,7 +120,7 @@ async function shopPage(c: Context<UiEnv>, shop: Shop, extra: { notice?: string;
   const inbound = isMailKind(shop.kind) ? await inboundEmailOf(c.env, db, s.account.id) : null;
   const mail = inbound ? { account: inbound, shop: inbound.replace("@", `+${shop.id}@`) } : null;
   return c.html(
-    <ShopPage frame={frame(c)} shop={out} fields={credentialFields(shop.kind)} job={part ? { id: job!.id, ...part } : null} canEdit={can(s.user.role, "shops")} notice={extra.notice} error={extra.error} errors={extra.errors} inbound={mail} />,
+    <ShopPage frame={frame(c)} shop={out} fields={credentialFields(shop.kind)} job={part ? { id: job!.id, ...part } : null} canEdit={can(s.user.role, "shops")} notice={extra.notice} error={extra.error} errors={extra.errors} inbound={mail} reconnect={isConnectKind(shop.kind) && connectableKinds(c.env).includes(shop.kind)} />,
     extra.status ?? 200,
   );
 }
@@ -122,6 +129,8 @@ const DONE: Record<string, MessageKey> = {
   created: "shops.created",
   saved: "shops.saved",
   credentials: "shops.credentialsSaved",
+  connected: "shops.connected",
+  connectedTestNg: "shops.connectedTestNg",
 };
 
 shopsPages.get("/shops/:id", async (c) => {
