@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { createAmazonSim, demoCredentials as amazonDemo } from "./amazon";
 import { createBaseSim, demoCredentials as baseDemo } from "./base";
+import { createColormeSim, demoCredentials as colormeDemo } from "./colorme";
 import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
 import { type OrderLaneBudget, TrafficRecorder } from "./traffic";
 import { createYahooSim, demoCredentials as yahooDemo } from "./yahoo";
 import { LAYOUTS, MAIL_CARTS, type MailCart, orderMail } from "./mail/carts";
 
-// All five mall simulators in one app, each under /<kind>: a shop whose base URL is
+// All six mall simulators in one app, each under /<kind>: a shop whose base URL is
 // `http://127.0.0.1:8790/<kind>` talks to its simulated mall exactly as it would to the real one.
 
-export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base"] as const;
+export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base", "colorme"] as const;
 export type SimKind = (typeof SIM_KINDS)[number];
 
 export const simDemoCredentials: Record<SimKind, unknown> = {
@@ -19,6 +20,7 @@ export const simDemoCredentials: Record<SimKind, unknown> = {
   amazon: amazonDemo,
   shopify: shopifyDemo,
   base: baseDemo,
+  colorme: colormeDemo,
 };
 
 /**
@@ -34,6 +36,8 @@ export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number; orders?
   amazon: { rate: 5, burst: 5 },
   shopify: { rate: 2, burst: 2 },
   base: { rate: 1, burst: 1 },
+  // "120 リクエスト/分 を目安" per access token (MALLS-MORE §2): 2 a second, one bucket for all.
+  colorme: { rate: 2, burst: 2 },
 };
 
 export function createMallSim(opts: { now?: () => number } = {}) {
@@ -43,6 +47,7 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     amazon: createAmazonSim(opts),
     shopify: createShopifySim(opts),
     base: createBaseSim(opts),
+    colorme: createColormeSim(opts),
   };
   const app = new Hono();
   app.get("/", (c) => c.json({ sims: SIM_KINDS.map((k) => `/${k}`) }));

@@ -1,5 +1,6 @@
 import { amazonAdapter } from "./amazon";
 import { baseAdapter } from "./base";
+import { colormeAdapter } from "./colorme";
 import { MAIL_KINDS, mailCartAdapters } from "./mail-cart";
 import { rakutenAdapter } from "./rakuten";
 import { shopifyAdapter } from "./shopify";
@@ -13,6 +14,7 @@ export const adapters: Record<MallKind, MallAdapter<any>> = {
   amazon: amazonAdapter,
   shopify: shopifyAdapter,
   base: baseAdapter,
+  colorme: colormeAdapter,
   ...mailCartAdapters,
 };
 

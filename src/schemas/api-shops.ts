@@ -29,6 +29,11 @@ const CREDENTIALS: Record<MallKind, { id: string; description: string }> = {
     id: "BaseCredentials",
     description: "BASE API: the app's client_id, client_secret and コールバックURL from BASE Developers, and the refresh token of the shop's authorisation.",
   },
+  colorme: {
+    id: "ColormeCredentials",
+    description:
+      "カラーミーショップ API: the OAuth access token of the shop's authorisation (scopes read_products, write_products, read_sales). It does not expire; a merchant who revokes the app stops the shop.",
+  },
   ...(Object.fromEntries(
     MAIL_KINDS.map((k) => [
       k,
@@ -101,7 +106,7 @@ export const createShopBody = z
   .discriminatedUnion(
     "kind",
     [
-      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"),
+      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"), createShopOf("colorme"),
       createMailShopOf("superdelivery"), createMailShopOf("shoplist"), createMailShopOf("futureshop"), createMailShopOf("ponparemall"),
       createMailShopOf("qoo10"), createMailShopOf("kinarino"), createMailShopOf("bcart"),
     ],

@@ -15,6 +15,8 @@ const MALL_CODE: Record<SimKind, { code: string; override?: string }> = {
   amazon: { code: "TEA-1" },
   shopify: { code: "TEA-1" },
   base: { code: "5001", override: "5001" },
+  // カラーミー knows a product's options by their values: one option of product 6001.
+  colorme: { code: "6001:白:S", override: "6001:白:S" },
 };
 
 /** Shopify's cost bucket may ask to wait: honour the hint once, as the sync engine would. */

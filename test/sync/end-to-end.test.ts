@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { jstMinuteOfDay, MINUTES_PER_DAY } from "../../src/sync/housekeeping";
-import type { SimKind } from "../../sim/index";
+import type { SimKind as AnySimKind } from "../../sim/index";
 import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
 import { useMallSim } from "../helpers/mall-sim";
 
@@ -17,6 +17,8 @@ import { useMallSim } from "../helpers/mall-sim";
 const sim = useMallSim();
 
 const KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base"] as const;
+/** The malls of this scenario (カラーミー has its own engine test: test/malls/colorme-sync.test.ts). */
+type SimKind = (typeof KINDS)[number] & AnySimKind;
 const HEALTHY = ["yahoo", "amazon", "shopify", "base"] as const; // all but the one whose key expires
 const PRODUCTS = 50;
 /** Mall orders only touch these (P-01…P-20); the other 30 must never be sent anything. */
