@@ -10,7 +10,9 @@ import { KURA_BASE, useMallSim } from "../helpers/mall-sim";
 
 const sim = useMallSim();
 
-const CODES: Partial<Record<SimKind, string>> = { shopify: "D-1", rakuten: "d-1:normal-inventory" };
+const CODES: Partial<Record<SimKind, string>> = { shopify: "D-1", rakuten: "d-1:normal-inventory", colorme: "6401:緑" };
+/** Malls whose codes are their own ids: the listing carries a 別品番紐づけ. */
+const MAPPED: SimKind[] = ["colorme"];
 
 async function setup(kind: SimKind, policy?: "report" | "fix" | "accept") {
   const c = await newAccount();
@@ -19,6 +21,7 @@ async function setup(kind: SimKind, policy?: "report" | "fix" | "accept") {
   const p = await product(c, "D-1", { onHand: 20 });
   await drain(c.accountId, p.group.id);
   const code = CODES[kind]!;
+  if (MAPPED.includes(kind)) await c.put(`/products/D-1/shops/${shop.id}`, { managed: true, mallCode: code });
   await sim.control(kind, "POST", "/listings", { items: [{ code, quantity: 0 }] });
   const pushed = await c.post(`/shops/${shop.id}/push`);
   expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
@@ -31,7 +34,7 @@ const scheduledStep = (c: Client, shopId: number) => runTask(env, { kind: "drift
 const openDrift = async (c: Client) => (await c.get("/drift")).json.items as any[];
 const onHand = async (c: Client) => (await c.get("/products/D-1")).json.onHand as number;
 
-describe.each(["shopify", "rakuten"] as SimKind[])("drift on a %s shop", (kind) => {
+describe.each(["shopify", "rakuten", "colorme"] as SimKind[])("drift on a %s shop", (kind) => {
   it("通知のみ (report): found, recorded with its cause, notified; nothing changed", async () => {
     const { c, shop, code } = await setup(kind);
     expect((await c.get(`/shops/${shop.id}`)).json.driftPolicy).toBe("report");
