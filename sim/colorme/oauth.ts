@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
-import { ALL_SCOPES, SIM_CLIENT, type ColormeSimState } from "./state";
+import { ALL_SCOPES, type ColormeSimState } from "./state";
 
 // カラーミーの OAuth (colormeshop-ruby README): GET /oauth/authorize?client_id&response_type=code
 // &scope=<space-separated>&redirect_uri shows the shop owner a consent page; allowing sends the
@@ -17,7 +17,7 @@ export function oauthRoutes(state: ColormeSimState): Hono {
 
   app.get("/oauth/authorize", (c) => {
     const q = c.req.query();
-    const bad = checkClient(q.client_id, q.redirect_uri);
+    const bad = checkClient(state, q.client_id, q.redirect_uri);
     if (bad) return c.html(html`<!doctype html><p>${bad}</p>`, 400);
     if (q.response_type !== "code") return redirect(c, q.redirect_uri!, { error: "unsupported_response_type", state: q.state });
     const scopes = scopesOf(q.scope);
@@ -40,7 +40,7 @@ export function oauthRoutes(state: ColormeSimState): Hono {
 
   app.post("/oauth/authorize", async (c) => {
     const f = await form(c);
-    const bad = checkClient(f.client_id, f.redirect_uri);
+    const bad = checkClient(state, f.client_id, f.redirect_uri);
     if (bad) return c.html(html`<!doctype html><p>${bad}</p>`, 400);
     const scopes = scopesOf(f.scope);
     if (f.decision !== "allow" || !scopes) return redirect(c, f.redirect_uri!, { error: "access_denied", state: f.state || undefined });
@@ -49,7 +49,7 @@ export function oauthRoutes(state: ColormeSimState): Hono {
 
   app.post("/oauth/token", async (c) => {
     const f = await form(c);
-    if (f.client_id !== SIM_CLIENT.client_id || f.client_secret !== SIM_CLIENT.client_secret)
+    if (f.client_id !== state.client.client_id || f.client_secret !== state.client.client_secret)
       return oauthError(c, 401, "invalid_client", "クライアント認証に失敗しました");
     if (f.grant_type !== "authorization_code") return oauthError(c, 400, "unsupported_grant_type", "grant_type は authorization_code のみ使えます");
     const code = f.code ? state.codes.get(f.code) : undefined;
@@ -62,9 +62,9 @@ export function oauthRoutes(state: ColormeSimState): Hono {
   return app;
 }
 
-function checkClient(clientId: string | undefined, redirectUri: string | undefined): string | null {
-  if (clientId !== SIM_CLIENT.client_id) return "クライアントが見つかりません (client_id)";
-  if (redirectUri !== SIM_CLIENT.redirect_uri) return "redirect_uri がアプリに登録されたものと一致しません";
+function checkClient(state: ColormeSimState, clientId: string | undefined, redirectUri: string | undefined): string | null {
+  if (clientId !== state.client.client_id) return "クライアントが見つかりません (client_id)";
+  if (redirectUri !== state.client.redirect_uri) return "redirect_uri がアプリに登録されたものと一致しません";
   return null;
 }
 

@@ -44,6 +44,8 @@ export class ColormeSimState {
   codes = new Map<string, { exp: number; scopes: string[]; redirect_uri: string; used: boolean }>();
   faults: Fault[] = [];
   calls: { method: string; path: string; status: number }[] = [];
+  /** The app registered with the shop's developer account; a test may register another redirect_uri. */
+  client = { ...SIM_CLIENT };
   /**
    * Readings of what MALLS-MORE leaves open, switchable by tests [verify both]:
    * unknownOption — a PUT naming option values the product lacks: "ignore" (answered 200, nothing
@@ -63,6 +65,7 @@ export class ColormeSimState {
     this.tokens.clear();
     this.tokens.set(SIM_DEMO_TOKEN, { scopes: [...ALL_SCOPES] });
     this.codes.clear();
+    this.client = { ...SIM_CLIENT };
     this.faults = [];
     this.calls = [];
     this.behaviour = { unknownOption: "ignore", zeroOnCancel: true };

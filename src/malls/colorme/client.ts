@@ -99,6 +99,7 @@ function toError(status: number, json: unknown, retryAfterSec: number | undefine
   // The token has no expiry: a 401 means it was revoked (許可済みアプリケーション一覧) or is wrong.
   if (status === 401)
     return mk("auth", `アクセストークンが無効です。カラーミーショップでアプリの許可が取り消されていないか確認し、再連携してください: ${detail}`);
+  // [verify] a token lacking a scope: modelled as 403 (OAuth's insufficient_scope); read as auth.
   if (status === 403)
     return mk("auth", `API権限(スコープ)が不足しています。read_products / write_products / read_sales を許可して再連携してください: ${detail}`);
   if (status === 404) return mk("item", `未登録コード: カラーミーショップに存在しません: ${detail}`);

@@ -19,8 +19,13 @@ const OVERLAP_SEC = 5 * 60;
  * that default]. A cancel of an older sale would never be seen, so `after` is always sent.
  */
 const CANCEL_HORIZON_SEC = 90 * 86_400;
-/** Sales remembered for their quantities (see `open`), newest first. */
-const MAX_OPEN = 1000;
+/**
+ * Sales remembered for their quantities (see `open`), newest first: about 40 bytes each in the
+ * shop's stored cursor. A cancel through the API zeroes product_num; whether one made in the
+ * shop's admin does too is not documented [verify]. A zeroed cancel of a sale older than the
+ * newest MAX_OPEN gives nothing back (it is still taken in as what it is: no units).
+ */
+const MAX_OPEN = 2000;
 const JST_SEC = 9 * 3600;
 
 const cursorSchema = z.object({
