@@ -73,8 +73,9 @@ export async function seedDemo(base, operatorToken) {
   return { account, token };
 }
 
-// The demo shops, one per API mall, all on the local simulator. BASE knows items only by its own
-// numeric ids, so its listings carry a 別品番紐づけ (code mapping) — the demo shows how.
+// The demo shops, one per API mall, all on the local simulator. BASE and カラーミーショップ know
+// items only by their own numeric ids, so their listings carry a 別品番紐づけ (code mapping) — the
+// demo shows how. On カラーミー the two 湯呑み are the options 藍 and 朱 of one product.
 const SHOP_KINDS = [
   ["rakuten", "楽天市場 本店"],
   ["yahoo", "Yahoo!ショッピング店"],
@@ -82,11 +83,15 @@ const SHOP_KINDS = [
   ["shopify", "Shopify 自社EC"],
   ["base", "BASE ショップ"],
   ["aupay", "au PAY マーケット店"],
+  ["colorme", "カラーミーショップ"],
 ];
+const MAPPED_KINDS = ["base", "colorme"];
+const COLORME_OPTIONS = { "CUP-YUNOMI-BLU": "6100:藍", "CUP-YUNOMI-RED": "6100:朱" };
 
 export function demoMallCode(kind, masterCode, index) {
   if (kind === "rakuten") return `${masterCode.toLowerCase()}:normal-inventory`;
   if (kind === "base") return String(5001 + index);
+  if (kind === "colorme") return COLORME_OPTIONS[masterCode] ?? String(6001 + index);
   return masterCode;
 }
 
@@ -154,7 +159,7 @@ export async function seedShops(base, token, simBaseUrl) {
     const items = [];
     for (const [i, p] of catalogue.entries()) {
       const code = demoMallCode(kind, p.masterCode, i);
-      if (kind === "base") await api(base, token, "PUT", `/products/${p.masterCode}/shops/${shop.id}`, { managed: true, mallCode: code });
+      if (MAPPED_KINDS.includes(kind)) await api(base, token, "PUT", `/products/${p.masterCode}/shops/${shop.id}`, { managed: true, mallCode: code });
       items.push({ code, quantity: 0 });
     }
     await sim(`/${kind}/__sim/listings`, { items });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createAmazonSim, demoCredentials as amazonDemo } from "./amazon";
 import { createAupaySim, demoCredentials as aupayDemo } from "./aupay";
 import { createBaseSim, demoCredentials as baseDemo } from "./base";
+import { createColormeSim, demoCredentials as colormeDemo } from "./colorme";
 import { createRakutenSim, demoCredentials as rakutenDemo } from "./rakuten";
 import { createShopifySim, demoCredentials as shopifyDemo } from "./shopify";
 import { type OrderLaneBudget, TrafficRecorder } from "./traffic";
@@ -11,7 +12,7 @@ import { LAYOUTS, MAIL_CARTS, type MailCart, orderMail } from "./mail/carts";
 // All six mall simulators in one app, each under /<kind>: a shop whose base URL is
 // `http://127.0.0.1:8790/<kind>` talks to its simulated mall exactly as it would to the real one.
 
-export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base", "aupay"] as const;
+export const SIM_KINDS = ["rakuten", "yahoo", "amazon", "shopify", "base", "aupay", "colorme"] as const;
 export type SimKind = (typeof SIM_KINDS)[number];
 
 export const simDemoCredentials: Record<SimKind, unknown> = {
@@ -21,6 +22,7 @@ export const simDemoCredentials: Record<SimKind, unknown> = {
   shopify: shopifyDemo,
   base: baseDemo,
   aupay: aupayDemo(),
+  colorme: colormeDemo,
 };
 
 /**
@@ -38,6 +40,8 @@ export const SHOP_BUDGET: Record<SimKind, { rate: number; burst: number; orders?
   base: { rate: 1, burst: 1 },
   // [verify] no limit found; public clients sleep 0.9–1.0 s between calls.
   aupay: { rate: 1, burst: 1 },
+  // "120 リクエスト/分 を目安" per access token (MALLS-MORE §2): 2 a second, one bucket for all.
+  colorme: { rate: 2, burst: 2 },
 };
 
 export function createMallSim(opts: { now?: () => number } = {}) {
@@ -48,6 +52,7 @@ export function createMallSim(opts: { now?: () => number } = {}) {
     shopify: createShopifySim(opts),
     base: createBaseSim(opts),
     aupay: createAupaySim(opts),
+    colorme: createColormeSim(opts),
   };
   const app = new Hono();
   app.get("/", (c) => c.json({ sims: SIM_KINDS.map((k) => `/${k}`) }));

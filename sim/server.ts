@@ -36,4 +36,4 @@ const server = createServer(async (req, res) => {
 // connection closed after 5 s idle failed its next request with a reset, which a mall would not do.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-server.listen(port, "127.0.0.1", () => console.log(`mall simulator on http://127.0.0.1:${port} (/rakuten /yahoo /amazon /shopify /base /aupay)`));
+server.listen(port, "127.0.0.1", () => console.log(`mall simulator on http://127.0.0.1:${port} (/rakuten /yahoo /amazon /shopify /base /aupay /colorme)`));

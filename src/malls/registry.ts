@@ -1,6 +1,7 @@
 import { amazonAdapter } from "./amazon";
 import { aupayAdapter } from "./aupay";
 import { baseAdapter } from "./base";
+import { colormeAdapter } from "./colorme";
 import { MAIL_KINDS, mailCartAdapters } from "./mail-cart";
 import { rakutenAdapter } from "./rakuten";
 import { shopifyAdapter } from "./shopify";
@@ -15,6 +16,7 @@ export const adapters: Record<MallKind, MallAdapter<any>> = {
   shopify: shopifyAdapter,
   base: baseAdapter,
   aupay: aupayAdapter,
+  colorme: colormeAdapter,
   ...mailCartAdapters,
 };
 

@@ -4,7 +4,7 @@ import type { z } from "zod";
 // src/malls/ talks a mall's protocol; nothing inside it writes stock.
 
 /** Malls Kura speaks to through their API. */
-export type ApiMallKind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base" | "aupay";
+export type ApiMallKind = "rakuten" | "yahoo" | "amazon" | "shopify" | "base" | "aupay" | "colorme";
 /** Carts with no usable order API: their orders arrive as forwarded order e-mails (MALLS.md §7). */
 export type MailCartKind = "superdelivery" | "shoplist" | "futureshop" | "ponparemall" | "qoo10" | "kinarino" | "bcart";
 export type MallKind = ApiMallKind | MailCartKind;

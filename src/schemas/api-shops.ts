@@ -34,6 +34,11 @@ const CREDENTIALS: Record<MallKind, { id: string; description: string }> = {
     description:
       "au PAY マーケット Wow!manager API: the 店舗ID, the APIキー issued in Wow!manager (API利用申請) and the day it was issued (the key lapses 90 days later). au PAY answers only registered source IPs: give a fixed-IP relay as baseUrl.",
   },
+  colorme: {
+    id: "ColormeCredentials",
+    description:
+      "カラーミーショップ API: the OAuth access token of the shop's authorisation (scopes read_products, write_products, read_sales). It does not expire; a merchant who revokes the app stops the shop.",
+  },
   ...(Object.fromEntries(
     MAIL_KINDS.map((k) => [
       k,
@@ -106,7 +111,7 @@ export const createShopBody = z
   .discriminatedUnion(
     "kind",
     [
-      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"), createShopOf("aupay"),
+      createShopOf("rakuten"), createShopOf("yahoo"), createShopOf("amazon"), createShopOf("shopify"), createShopOf("base"), createShopOf("aupay"), createShopOf("colorme"),
       createMailShopOf("superdelivery"), createMailShopOf("shoplist"), createMailShopOf("futureshop"), createMailShopOf("ponparemall"),
       createMailShopOf("qoo10"), createMailShopOf("kinarino"), createMailShopOf("bcart"),
     ],

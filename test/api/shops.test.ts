@@ -16,6 +16,8 @@ const MALL_CODE: Record<SimKind, { code: string; override?: string }> = {
   shopify: { code: "TEA-1" },
   base: { code: "5001", override: "5001" },
   aupay: { code: "TEA-1" },
+  // カラーミー knows a product's options by their values: one option of product 6001.
+  colorme: { code: "6001:白:S", override: "6001:白:S" },
 };
 
 /** Shopify's cost bucket may ask to wait: honour the hint once, as the sync engine would. */

@@ -17,6 +17,7 @@ const MALL_CODE: Record<SimKind, { code: string; override?: string }> = {
   shopify: { code: "CAP-1" },
   base: { code: "7001", override: "7001" },
   aupay: { code: "CAP-1" },
+  colorme: { code: "7101", override: "7101" },
 };
 
 /** A call that the mall may answer with "wait" (Shopify's cost bucket): honour the hint, as the engine does. */
