@@ -177,6 +177,38 @@ describe("drift check, and what is not drift", () => {
     await until("BASE shows the sale", () => sim.shows("base", "7308"), (q) => q === 3);
   });
 
+  it("the walk waits while a 一括反映 runs (it sends every figure anyway), and reads again once it is over", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "base");
+    const codes = Array.from({ length: 8 }, (_, i) => `W-${i + 1}`);
+    for (const [i, code] of codes.entries()) {
+      const p = await product(c, code, { onHand: 5 });
+      await drain(c.accountId, p.group.id);
+      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7501 + i) });
+    }
+    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7501 + i), quantity: 0 })) });
+    const pushed = await c.post(`/shops/${shop.id}/push`);
+    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
+    await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0);
+    const checked = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+
+    const started = await c.post(`/shops/${shop.id}/resync`);
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    await scheduledStep(c, shop.id);
+    expect(await checked()).toBe(0);
+    expect((await c.post(`/jobs/${started.json.id}/cancel`)).status).toBe(200);
+    await until(
+      "the walk reading again",
+      async () => {
+        await scheduledStep(c, shop.id);
+        return checked();
+      },
+      (n) => n > 0,
+      30_000,
+    );
+  });
+
   it("the minute's push task sends the shop's drift step half a minute on", async () => {
     const c = await newAccount();
     const shop = await sim.shopOn(c, "rakuten");
