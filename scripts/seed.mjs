@@ -151,6 +151,9 @@ export async function seedShops(base, token, simBaseUrl) {
     let shop = existing.find((s) => s.kind === kind);
     // The simulator starts fresh with every `npm start`: connect again (OAuth malls) or hand the
     // shop the credentials it accepts now.
+    // A shop kept from an earlier run may point at another port's simulator (SIM_PORT changed):
+    // 再連携 renews its tokens only, so it is pointed at this one first.
+    if (shop && shop.baseUrl !== baseUrl) await api(base, token, "PATCH", `/shops/${shop.id}`, { baseUrl });
     const connected = session && OAUTH_KINDS.includes(kind) ? await connectDemoShop(base, token, session, kind, name, shop, credentials) : null;
     if (connected) shop = connected;
     else if (shop) shop = (await api(base, token, "PATCH", `/shops/${shop.id}`, { credentials, baseUrl })).json;

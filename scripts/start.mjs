@@ -24,19 +24,32 @@ const env = {
 console.log("Applying local D1 migrations…");
 execSync("npx wrangler d1 migrations apply kura --local", { stdio: ["ignore", "inherit", "inherit"], env });
 
+// Each child runs in a process group of its own (detached), and stopping signals the whole group:
+// `npx` passes nothing on, so a SIGTERM to npx alone left wrangler, workerd and the simulator
+// running (and holding their ports) whenever npm start was stopped by anything but a terminal's
+// Ctrl-C, which happens to reach the whole foreground group.
 const children = [];
+let stopping = false;
 const stop = () => {
-  for (const c of children) c.kill("SIGTERM");
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
   process.exit(0);
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
-children.push(spawn("npx", ["tsx", "sim/server.ts"], { env: { ...env, SIM_PORT: String(SIM_PORT) }, stdio: ["ignore", "inherit", "inherit"] }));
+children.push(spawn("npx", ["tsx", "sim/server.ts"], { env: { ...env, SIM_PORT: String(SIM_PORT) }, stdio: ["ignore", "inherit", "inherit"], detached: true }));
 const dev = spawn(
   "npx",
   ["wrangler", "dev", "--local", "--log-level", process.env.KURA_LOG_LEVEL ?? "info", "--ip", "127.0.0.1", "--port", String(PORT), "--test-scheduled", "--show-interactive-dev-session=false", ...Object.entries(connectDevVars(`http://127.0.0.1:${SIM_PORT}`)).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
-  { env, stdio: ["ignore", "inherit", "inherit"] },
+  { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
 );
 children.push(dev);
 dev.on("exit", (code) => {
