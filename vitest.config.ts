@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { connectDevVars } from "./scripts/dev-vars.mjs";
 
 // Tests run inside workerd with real local D1, Durable Objects and Queues (storage is isolated
 // per test file). Secrets are fixed test values here; `npm start` generates real ones.
@@ -40,22 +41,9 @@ export default defineConfig(async () => {
             // 32 bytes, base64: a test-only AES-256 key.
             CREDENTIALS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             SESSION_SECRET: "test-session-secret-0123456789abcdef",
-            AMAZON_LWA_URL: "https://sim.test/amazon/auth/o2/token", // LWA of the in-process Amazon simulator
-            // 連携する against the in-process simulators, with each simulator's own app.
-            SHOPIFY_OAUTH_URL: "https://sim.test/shopify/admin/oauth",
-            BASE_OAUTH_URL: "https://sim.test/base/1/oauth",
-            YAHOO_OAUTH_URL: "https://sim.test/yahoo/yconnect/v2",
-            AMAZON_CONSENT_URL: "https://sim.test/amazon/apps/authorize/consent",
-            CONNECT_SHOP_BASE_URL: "https://sim.test/{kind}",
-            SHOPIFY_APP_CLIENT_ID: "kura-sim-client-id",
-            SHOPIFY_APP_CLIENT_SECRET: "kura-sim-client-secret-0123456789",
-            BASE_APP_CLIENT_ID: "kura-demo-base-client",
-            BASE_APP_CLIENT_SECRET: "kura-demo-base-secret",
-            YAHOO_APP_CLIENT_ID: "dj00aiZpPWt1cmEtZGVtbyZzPWNvbnN1bWVyc2VjcmV0Jng9OTk-",
-            YAHOO_APP_CLIENT_SECRET: "kura-demo-client-secret",
-            AMAZON_SPAPI_APP_ID: "amzn1.sp.solution.kura-demo-0000-0000-0000-000000000000",
-            AMAZON_LWA_CLIENT_ID: "amzn1.application-oa2-client.0kurademo0000000000000000000000",
-            AMAZON_LWA_CLIENT_SECRET: "amzn1.oa2-cs.v1.kura-demo-client-secret-000000000000000000",
+            // Amazon's LWA and 連携する against the in-process simulators, with each simulator's own
+            // app: the same vars `npm start` hands wrangler dev, on the tests' simulator host.
+            ...connectDevVars("https://sim.test"),
           },
           compatibilityFlags: ["service_binding_extra_handlers"],
           queueConsumers: {

@@ -1,5 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { ageRoute, backTo, CodeStore, consentDecision, consentPage, isRedirectUri } from "../shared/oauth";
+import { logCalls } from "../shared/control";
 import { ALL_SCOPES, SIM_CLIENT, type BaseSimState, type SimItem, type SimOrder } from "./state";
 
 /** [verify] BASE documents no lifetime for its authorization code; 10 minutes is assumed. */
@@ -15,18 +16,7 @@ export function apiRoutes(state: BaseSimState): Hono {
   const app = new Hono();
 
   // Call log + injected faults, for every API call including the token endpoint.
-  app.use("/1/*", async (c, next) => {
-    const entry = { method: c.req.method, path: c.req.path, status: 0 };
-    state.calls.push(entry);
-    if (state.calls.length > 1000) state.calls.shift();
-    const res = await faulted(c, state);
-    if (res) {
-      entry.status = res.status;
-      return res;
-    }
-    await next();
-    entry.status = c.res.status;
-  });
+  app.use("/1/*", logCalls(() => state.calls, (c) => faulted(c, state)));
 
   // Bearer check, scope check, then the usage counters (only authenticated calls count).
   const auth = (scope: string): MiddlewareHandler => async (c, next) => {

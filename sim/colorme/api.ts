@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { syncStocks, type ColormeSimState, type SimProduct, type SimSale } from "./state";
+import { logCalls } from "../shared/control";
 
 // カラーミーショップ API v1 (https://api.shop-pro.jp/v1/{resource}.json) as documented in
 // pepabo/colormeshop-ruby and colormeshop-mcp tools.json: Bearer token, JSON bodies, every error
@@ -14,18 +15,8 @@ const JST_SEC = 9 * 3600;
 export function apiRoutes(state: ColormeSimState): Hono {
   const app = new Hono();
 
-  app.use("/v1/*", async (c, next) => {
-    const entry = { method: c.req.method, path: c.req.path, status: 0 };
-    state.calls.push(entry);
-    if (state.calls.length > 1000) state.calls.shift();
-    const res = await faulted(c, state);
-    if (res) {
-      entry.status = res.status;
-      return res;
-    }
-    await next();
-    entry.status = c.res.status;
-  });
+  // Call log + injected faults, for every API call.
+  app.use("/v1/*", logCalls(() => state.calls, (c) => faulted(c, state)));
 
   const auth = (scope: string): MiddlewareHandler => async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");

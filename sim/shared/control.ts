@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 
@@ -181,4 +181,31 @@ export function controlRoutes<I extends object, L extends object, C extends obje
   });
   app.get(`${prefix}/calls`, (c) => c.json({ calls: control.calls() }));
   return app;
+}
+
+/** One API call as a simulator logs it (GET /<kind>/__sim/calls). */
+export interface SimCall {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/**
+ * Logs every API call (the last 1,000) with the status it was answered, and answers with an
+ * injected fault instead when `fault` has one for it.
+ */
+export function logCalls(calls: () => SimCall[], fault: (c: Context) => Promise<Response | null>): MiddlewareHandler {
+  return async (c, next) => {
+    const entry: SimCall = { method: c.req.method, path: c.req.path, status: 0 };
+    const log = calls();
+    log.push(entry);
+    if (log.length > 1000) log.shift();
+    const res = await fault(c);
+    if (res) {
+      entry.status = res.status;
+      return res;
+    }
+    await next();
+    entry.status = c.res.status;
+  };
 }

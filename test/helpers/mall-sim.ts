@@ -70,3 +70,27 @@ export function forgetAfterTest(c: Client, shopId: number) {
     await c.del(`/shops/${shopId}`);
   });
 }
+
+/**
+ * Holds the first outbound request that `match` picks (its URL and body) at the mall's door until
+ * `meanwhile` has run: a test makes something happen while a call is on its way. `restore()` puts
+ * the previous fetch back; `held()` says whether the request came.
+ */
+export function holdFirstRequest(match: (url: string, body: string) => boolean, meanwhile: () => Promise<unknown>) {
+  const routed = globalThis.fetch;
+  let held = false;
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input as RequestInfo, init);
+    if (!held && match(req.url, await req.clone().text())) {
+      held = true;
+      await meanwhile();
+    }
+    return routed(req);
+  }) as typeof fetch;
+  return {
+    held: () => held,
+    restore: () => {
+      globalThis.fetch = routed;
+    },
+  };
+}

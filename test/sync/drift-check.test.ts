@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { SimKind } from "../../sim/index";
 import { runTask } from "../../src/sync/tasks";
 import { type Client, drain, newAccount, product, until } from "../helpers/api";
-import { KURA_BASE, useMallSim } from "../helpers/mall-sim";
+import { holdFirstRequest, KURA_BASE, useMallSim } from "../helpers/mall-sim";
 
 // Stock edited in a mall's own admin screen, behind Kura's back: the scheduled read-back finds it,
 // records it with its likely cause, and handles it as the shop's driftPolicy says.
@@ -39,6 +39,24 @@ async function setup(kind: SimKind, policy?: "report" | "fix" | "accept") {
 const scheduledStep = (c: Client, shopId: number) => runTask(env, { kind: "drift", accountId: c.accountId, shopId });
 const openDrift = async (c: Client) => (await c.get("/drift")).json.items as any[];
 const onHand = async (c: Client, master = "D-1") => (await c.get(`/products/${master}`)).json.onHand as number;
+
+/** A BASE shop in step with 8 products `prefix`-1… (5 each) under item ids from `firstId`, and how many of its listings were read back. */
+async function baseShopForWalk(c: Client, prefix: string, firstId: number) {
+  const shop = await sim.shopOn(c, "base");
+  const codes = Array.from({ length: 8 }, (_, i) => `${prefix}-${i + 1}`);
+  for (const [i, code] of codes.entries()) {
+    const p = await product(c, code, { onHand: 5 });
+    await drain(c.accountId, p.group.id);
+    await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(firstId + i) });
+  }
+  await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(firstId + i), quantity: 0 })) });
+  const pushed = await c.post(`/shops/${shop.id}/push`);
+  expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
+  await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0);
+  const checked = async () =>
+    (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+  return { shop, checked };
+}
 
 describe.each(["shopify", "rakuten", "colorme"] as SimKind[])("drift on a %s shop", (kind) => {
   it("通知のみ (report): found, recorded with its cause, notified; nothing changed", async () => {
@@ -118,18 +136,7 @@ describe("drift check, and what is not drift", () => {
 
   it("the walk spends at most its share: on BASE (a request per item) one step reads 6 listings, the next right after none", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
-    const codes = Array.from({ length: 8 }, (_, i) => `B-${i + 1}`);
-    for (const [i, code] of codes.entries()) {
-      const p = await product(c, code, { onHand: 5 });
-      await drain(c.accountId, p.group.id);
-      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7101 + i) });
-    }
-    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7101 + i), quantity: 0 })) });
-    const pushed = await c.post(`/shops/${shop.id}/push`);
-    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
-    const checked = async () =>
-      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+    const { shop, checked } = await baseShopForWalk(c, "B", 7101);
     const before = (await sim.control("base", "GET", "/calls")).calls.length;
     await scheduledStep(c, shop.id);
     expect(await checked()).toBe(6);
@@ -140,38 +147,22 @@ describe("drift check, and what is not drift", () => {
 
   it("the walk gives way to a change: a sale during its first read ends the step, and the sale goes out", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
-    const codes = Array.from({ length: 8 }, (_, i) => `G-${i + 1}`);
-    for (const [i, code] of codes.entries()) {
-      const p = await product(c, code, { onHand: 5 });
-      await drain(c.accountId, p.group.id);
-      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7301 + i) });
-    }
-    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7301 + i), quantity: 0 })) });
-    const pushed = await c.post(`/shops/${shop.id}/push`);
-    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
-    await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0);
-    const checked = async () =>
-      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+    const { shop, checked } = await baseShopForWalk(c, "G", 7301);
 
     // The walk's first read is held at BASE's door until a sale has been taken in and marked.
-    const routed = globalThis.fetch;
-    let held = false;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const req = new Request(input as RequestInfo, init);
-      if (!held && req.url.includes("/1/items/detail/")) {
-        held = true;
+    const hold = holdFirstRequest(
+      (url) => url.includes("/1/items/detail/"),
+      async () => {
         await c.post("/sales", { source: "pos", orderId: "G-SALE", kind: "sale", lines: [{ lineId: "1", code: "G-8", quantity: 2 }] });
         await until("the sale marked", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1);
-      }
-      return routed(req);
-    }) as typeof fetch;
+      },
+    );
     try {
       await scheduledStep(c, shop.id);
     } finally {
-      globalThis.fetch = routed;
+      hold.restore();
     }
-    expect(held).toBe(true);
+    expect(hold.held()).toBe(true);
     // One listing read, not the step's six: the rest wait for a quiet moment.
     expect(await checked()).toBe(1);
     await until("BASE shows the sale", () => sim.shows("base", "7308"), (q) => q === 3);
@@ -179,19 +170,7 @@ describe("drift check, and what is not drift", () => {
 
   it("the walk waits while a 一括反映 runs (it sends every figure anyway), and reads again once it is over", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
-    const codes = Array.from({ length: 8 }, (_, i) => `W-${i + 1}`);
-    for (const [i, code] of codes.entries()) {
-      const p = await product(c, code, { onHand: 5 });
-      await drain(c.accountId, p.group.id);
-      await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: String(7501 + i) });
-    }
-    await sim.control("base", "POST", "/listings", { items: codes.map((_, i) => ({ code: String(7501 + i), quantity: 0 })) });
-    const pushed = await c.post(`/shops/${shop.id}/push`);
-    expect(pushed.json.failed, JSON.stringify(pushed.json)).toBe(0);
-    await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0);
-    const checked = async () =>
-      (await env.DB.prepare("SELECT COUNT(*) AS n FROM listings WHERE shop_id = ? AND drift_checked_at IS NOT NULL").bind(shop.id).first<{ n: number }>())!.n;
+    const { shop, checked } = await baseShopForWalk(c, "W", 7501);
 
     const started = await c.post(`/shops/${shop.id}/resync`);
     expect(started.status, JSON.stringify(started.json)).toBe(202);

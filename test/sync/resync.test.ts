@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
-import { useMallSim } from "../helpers/mall-sim";
+import { holdFirstRequest, useMallSim } from "../helpers/mall-sim";
 
 // 一括反映: every managed listing is sent again, whatever Kura believes the mall shows, as a job
 // the merchant can follow (done/total, errors, ETA) and stop; sales keep going out meanwhile.
@@ -33,6 +33,29 @@ async function catalogue(c: Client, prefix: string, n: number) {
   }
   return codes;
 }
+
+/**
+ * A BASE shop in step with `n` new products `prefix`-001… (on hand 11, 12, …), listed under item
+ * ids from `firstId` (BASE knows items by its own ids: each listing carries a 別品番紐づけ) that
+ * already show those figures.
+ */
+async function baseInStep(c: Client, prefix: string, n: number, firstId: number) {
+  const shop = await sim.shopOn(c, "base");
+  await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
+  const codes = await catalogue(c, prefix, n);
+  const mallIds = codes.map((_, i) => String(firstId + i));
+  for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
+  await sim.control("base", "POST", "/listings", { items: mallIds.map((code, i) => ({ code, quantity: 11 + i })) });
+  await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
+  await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+  return { shop, codes, mallIds };
+}
+
+/** The shop's 未反映 count has reached `n`: a change was taken in and marked. */
+const unreflected = (c: Client, shopId: number, n: number) => until("the change marked", async () => (await c.get(`/shops/${shopId}`)).json, (s) => s.unreflected >= n, 20_000);
+
+/** BASE's edit_stock call for this item id. */
+const editOf = (itemId: string) => (url: string, body: string) => url.endsWith("/1/items/edit_stock") && body.includes(`item_id=${itemId}`);
 
 describe("一括反映 (resync)", () => {
   it("re-sends every listing of a shop the mall's admin changed behind Kura's back, with progress to poll", async () => {
@@ -125,15 +148,8 @@ describe("一括反映 (resync)", () => {
 
   it("a last unit sold during a resync goes between two of its calls, not after the run", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
     // BASE: one item per call, about one a second, so one run of the resync is ten calls.
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
-    const codes = await catalogue(c, "BS", 30);
-    const mallIds = codes.map((_, i) => String(7101 + i));
-    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
-    await sim.control("base", "POST", "/listings", { items: mallIds.map((code, i) => ({ code, quantity: 11 + i })) });
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
-    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
+    const { shop, mallIds } = await baseInStep(c, "BS", 30, 7101);
     await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
     const resent = async () => ((await sim.control("base", "GET", "/listings")).items as { code: string; quantity: number }[]).filter((l) => l.code !== "7130" && l.quantity > 0).length;
 
@@ -156,75 +172,45 @@ describe("一括反映 (resync)", () => {
 
   it("a sale taken in while a resync's call for the same listing is on its way is still sent after it", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
-    const codes = await catalogue(c, "RR", 3);
-    const mallIds = codes.map((_, i) => String(7201 + i));
-    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
-    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
-    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
-
+    const { shop } = await baseInStep(c, "RR", 3, 7201);
     // The resync's call for RR-002 (planned at 12) is held at the mall's door until a sale of 2 has
     // been taken in and marked the listing dirty: what that call carries is already old.
-    const routed = globalThis.fetch;
-    let held = false;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const req = new Request(input as RequestInfo, init);
-      if (!held && req.url.endsWith("/1/items/edit_stock") && (await req.clone().text()).includes("item_id=7202")) {
-        held = true;
-        await sale(c, "pos", "P-RR-2", [{ lineId: "1", code: "RR-002", quantity: 2 }]);
-        await until("the sale marked dirty", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1, 20_000);
-      }
-      return routed(req);
-    }) as typeof fetch;
+    const hold = holdFirstRequest(editOf("7202"), async () => {
+      await sale(c, "pos", "P-RR-2", [{ lineId: "1", code: "RR-002", quantity: 2 }]);
+      await unreflected(c, shop.id, 1);
+    });
     try {
       const started = await c.post(`/shops/${shop.id}/resync`);
       expect(started.status, JSON.stringify(started.json)).toBe(202);
       await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
-      expect(held).toBe(true);
-      // The resync's 12 went out; the sale's 10 follows it instead of being forgotten.
-      await until("BASE shows the sale", () => sim.shows("base", "7202"), (q) => q === 10, 20_000);
-      expect(await sim.shows("base", "7201")).toBe(11);
-      expect(await sim.shows("base", "7203")).toBe(13);
     } finally {
-      globalThis.fetch = routed;
+      hold.restore();
     }
+    expect(hold.held()).toBe(true);
+    // The resync's 12 went out; the sale's 10 follows it instead of being forgotten.
+    await until("BASE shows the sale", () => sim.shows("base", "7202"), (q) => q === 10, 20_000);
+    expect(await sim.shows("base", "7201")).toBe(11);
+    expect(await sim.shows("base", "7203")).toBe(13);
   }, 120_000);
 
   it("a last unit sold after the next chunk was planned is not overwritten by that chunk's older figure", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "base");
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: false });
-    const codes = await catalogue(c, "RP", 4);
-    const mallIds = codes.map((_, i) => String(7401 + i));
-    for (const [i, code] of codes.entries()) await c.put(`/products/${code}/shops/${shop.id}`, { managed: true, mallCode: mallIds[i] });
-    await sim.control("base", "POST", "/listings", { items: mallIds.map((code) => ({ code, quantity: 0 })) });
-    await c.patch(`/shops/${shop.id}`, { updateEnabled: true });
-    await until("BASE in step", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0 && s.lastPushAt !== null, 60_000);
-
+    const { shop } = await baseInStep(c, "RP", 4, 7401);
     // BASE takes one listing a call, so each chunk is one listing, and the next one (RP-003, at 13)
     // is planned while RP-002's call is on its way. That call is held until RP-003's last 13 units
     // have sold and the sold-out figure is due.
-    const routed = globalThis.fetch;
-    let held = false;
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const req = new Request(input as RequestInfo, init);
-      if (!held && req.url.endsWith("/1/items/edit_stock") && (await req.clone().text()).includes("item_id=7402")) {
-        held = true;
-        await sale(c, "pos", "P-RP-3", [{ lineId: "1", code: "RP-003", quantity: 13 }]);
-        await until("the sold-out marked", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected >= 1, 20_000);
-      }
-      return routed(req);
-    }) as typeof fetch;
+    const hold = holdFirstRequest(editOf("7402"), async () => {
+      await sale(c, "pos", "P-RP-3", [{ lineId: "1", code: "RP-003", quantity: 13 }]);
+      await unreflected(c, shop.id, 1);
+    });
     try {
       const started = await c.post(`/shops/${shop.id}/resync`);
       expect(started.status, JSON.stringify(started.json)).toBe(202);
       await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
     } finally {
-      globalThis.fetch = routed;
+      hold.restore();
     }
-    expect(held).toBe(true);
+    expect(hold.held()).toBe(true);
     await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0, 20_000);
     expect(await sim.shows("base", "7403")).toBe(0);
     expect(await sim.shows("base", "7404")).toBe(14);

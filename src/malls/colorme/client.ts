@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { abortable } from "../abortable";
 import { MallError, type MallContext, type MallErrorClass } from "../types";
 import { colormeErrorSchema, type ColormeCredentials } from "./schemas";
 
@@ -122,17 +123,4 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success) throw new MallError("transient", `カラーミーショップ API の応答形式が想定外です (${pathOnly(what)})`, { code: "bad_response" });
   return r.data;
-}
-
-/** Rejects when `signal` aborts even if the underlying fetch ignores the signal. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
-  });
 }
