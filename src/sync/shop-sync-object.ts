@@ -582,14 +582,20 @@ export class ShopSync extends DurableObject<Env> {
    * A pull's fetch: before each of its requests, a sold-out figure that became due is sent first.
    * A pull on a mall whose orders come one request per order at 1/s (Yahoo's orderInfo, Amazon's
    * getOrderItems) holds the conversation for seconds; a last unit sold meanwhile must not wait
-   * for it. Still one request at a time: the push runs between two of the pull's requests.
+   * for it. Where the mall budgets its order API apart (Rakuten, Yahoo: `orderLane`), every due
+   * change goes between the pull's order requests, not only a sold-out one: it spends the stock
+   * API's budget, not the pull's, and waited behind the pull for seconds (bench:propagation's
+   * slowest webhook-to-Yahoo sample, 5.1 s). Still one request at a time: the push runs between
+   * two of the pull's requests.
    */
   private soldOutFirst(ref: ShopRef, shop: Shop, send: typeof fetch): typeof fetch {
     return (async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (this.store.due(SOLD_OUT_DUE, 1, false).length && shop.status !== "stopped" && shop.updateEnabled) {
+      const url = input instanceof Request ? input.url : String(input);
+      const dueBy = laneOf(shop.kind, url) === "orders" ? Date.now() : SOLD_OUT_DUE;
+      if (this.store.due(dueBy, 1, false).length && shop.status !== "stopped" && shop.updateEnabled) {
         const db = createDb(this.env.DB);
         const settings = await getSettings(db, ref.accountId);
-        if (!settings || settings.syncEnabled) await this.sendSoldOut(ref, db, shop, retryCapMs(settings?.reflectIntervalMin));
+        if (!settings || settings.syncEnabled) await this.sendDue(ref, db, shop, dueBy, retryCapMs(settings?.reflectIntervalMin));
       }
       return send(input, init);
     }) as typeof fetch;
@@ -599,8 +605,13 @@ export class ShopSync extends DurableObject<Env> {
    * Sends the sold-out figures that are due (the caller has checked the shop takes updates);
    * returns the products it sent (or tried to).
    */
-  private async sendSoldOut(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, cap: number): Promise<Set<number>> {
-    const rows = this.store.due(SOLD_OUT_DUE, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
+  private sendSoldOut(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, cap: number): Promise<Set<number>> {
+    return this.sendDue(ref, db, shop, SOLD_OUT_DUE, cap);
+  }
+
+  /** Sends the changes due by `dueBy` (SOLD_OUT_DUE: the sold-out ones); returns the products it sent (or tried to). */
+  private async sendDue(ref: ShopRef, db: ReturnType<typeof createDb>, shop: Shop, dueBy: number, cap: number): Promise<Set<number>> {
+    const rows = this.store.due(dueBy, runItems(shop.kind, CHANGE_RUN_SECONDS), false);
     if (rows.length) await this.sendDirty(ref, db, shop, rows, cap);
     return new Set(rows.map((r) => r.product_id));
   }

@@ -5,7 +5,7 @@ import { getShop } from "../../src/db/queries/shops";
 import { runTask } from "../../src/sync/tasks";
 import { pushShop } from "../../src/sync/shop-sync";
 import { meterD1 } from "../helpers/d1-meter";
-import { drain, newAccount, product, sale, until } from "../helpers/api";
+import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
 import { forgetAfterTest, useMallSim } from "../helpers/mall-sim";
 
 // The sync engine as a merchant sees it: every change reaches every shop within seconds by
@@ -54,28 +54,49 @@ describe("the sync engine", () => {
     for (const code of codes.slice(0, 10)) await until(`${code} on BASE`, () => sim.shows("base", code), (q) => q === 19, 20_000);
   }, 120_000);
 
+  /**
+   * A Yahoo shop in step with 8 products of 30 and `extra` (its own on-hand), then eight orders and
+   * their pull under way: it asks for each order's details, one request a second on the order API.
+   */
+  async function yahooLongPull(c: Client, prefix: string, extra: { code: string; onHand: number }) {
+    const shop = await sim.shopOn(c, "yahoo");
+    const codes = Array.from({ length: 8 }, (_, i) => `${prefix}-${i + 1}`);
+    await sim.control("yahoo", "POST", "/listings", { items: [...codes, extra.code].map((code) => ({ code, quantity: 0 })) });
+    await product(c, extra.code, { onHand: extra.onHand });
+    for (const code of codes) await product(c, code, { onHand: 30 });
+    await until("Yahoo in step", () => sim.shows("yahoo", extra.code), (q) => q === extra.onHand, 30_000);
+    for (const code of codes) await until(`${code} on Yahoo`, () => sim.shows("yahoo", code), (q) => q === 30, 30_000);
+    for (const code of codes) await sim.control("yahoo", "POST", "/orders", { lines: [{ code, quantity: 1 }] });
+    let ended = 0;
+    const pull = runTask(env, { kind: "pull", accountId: c.accountId, shopId: shop.id }).then(() => (ended = Date.now()));
+    await new Promise((r) => setTimeout(r, 1500));
+    return { shop, pull, ended: () => ended };
+  }
+
   it("on Yahoo a sold-out figure goes between a long pull's order requests, not after the pull", async () => {
     const c = await newAccount();
-    const shop = await sim.shopOn(c, "yahoo");
-    const codes = Array.from({ length: 8 }, (_, i) => `YO-${i + 1}`);
-    await sim.control("yahoo", "POST", "/listings", { items: [...codes, "YO-LAST"].map((code) => ({ code, quantity: 0 })) });
-    await product(c, "YO-LAST", { onHand: 1 });
-    for (const code of codes) await product(c, code, { onHand: 30 });
-    await until("Yahoo in step", () => sim.shows("yahoo", "YO-LAST"), (q) => q === 1, 30_000);
-    for (const code of codes) await until(`${code} on Yahoo`, () => sim.shows("yahoo", code), (q) => q === 30, 30_000);
-
-    // Eight orders: the pull asks for each one's details, one request a second on the order API.
-    for (const code of codes) await sim.control("yahoo", "POST", "/orders", { lines: [{ code, quantity: 1 }] });
-    let pullEnded = 0;
-    const pull = runTask(env, { kind: "pull", accountId: c.accountId, shopId: shop.id }).then(() => (pullEnded = Date.now()));
-    await new Promise((r) => setTimeout(r, 1500));
+    const long = await yahooLongPull(c, "YO", { code: "YO-LAST", onHand: 1 });
     // The last unit sells at the shop's till while the pull is under way.
     await sale(c, "pos", "P-YO-LAST", [{ lineId: "1", code: "YO-LAST", quantity: 1 }]);
     await until("Yahoo shows it sold out", () => sim.shows("yahoo", "YO-LAST"), (q) => q === 0, 20_000);
     const soldOutSeen = Date.now();
-    expect(pullEnded === 0 || pullEnded > soldOutSeen).toBe(true);
-    await pull;
+    expect(long.ended() === 0 || long.ended() > soldOutSeen).toBe(true);
+    await long.pull;
     expect((await c.get("/products/YO-1")).json.onHand).toBe(29);
+    const traffic = (await sim.control("yahoo", "GET", "/traffic")) as { maxInFlight: number; overBudget: number };
+    expect(traffic.maxInFlight).toBe(1);
+    expect(traffic.overBudget).toBe(0);
+  }, 90_000);
+
+  it("on Yahoo an ordinary change goes between a long pull's order requests too: the order API has its own budget", async () => {
+    const c = await newAccount();
+    const long = await yahooLongPull(c, "YC", { code: "YC-TILL", onHand: 20 });
+    await sale(c, "pos", "P-YC-TILL", [{ lineId: "1", code: "YC-TILL", quantity: 3 }]);
+    await until("Yahoo shows the sale", () => sim.shows("yahoo", "YC-TILL"), (q) => q === 17, 20_000);
+    const seen = Date.now();
+    expect(long.ended() === 0 || long.ended() > seen).toBe(true);
+    await long.pull;
+    expect((await c.get("/products/YC-1")).json.onHand).toBe(29);
     const traffic = (await sim.control("yahoo", "GET", "/traffic")) as { maxInFlight: number; overBudget: number };
     expect(traffic.maxInFlight).toBe(1);
     expect(traffic.overBudget).toBe(0);
