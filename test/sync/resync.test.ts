@@ -51,11 +51,27 @@ async function baseInStep(c: Client, prefix: string, n: number, firstId: number)
   return { shop, codes, mallIds };
 }
 
-/** The shop's 未反映 count has reached `n`: a change was taken in and marked. */
-const unreflected = (c: Client, shopId: number, n: number) => until("the change marked", async () => (await c.get(`/shops/${shopId}`)).json, (s) => s.unreflected >= n, 20_000);
-
 /** BASE's edit_stock call for this item id. */
 const editOf = (itemId: string) => (url: string, body: string) => url.endsWith("/1/items/edit_stock") && body.includes(`item_id=${itemId}`);
+
+/**
+ * A whole 一括反映 of the shop, with its call for `itemId` held at BASE's door until `code` has sold
+ * `quantity` and the shop has marked it dirty.
+ */
+async function resyncWithSaleDuringCall(c: Client, shopId: number, itemId: string, code: string, quantity: number) {
+  const hold = holdFirstRequest(editOf(itemId), async () => {
+    await sale(c, "pos", `P-${code}`, [{ lineId: "1", code, quantity }]);
+    await until("the sale marked", async () => (await c.get(`/shops/${shopId}`)).json, (s) => s.unreflected >= 1, 20_000);
+  });
+  try {
+    const started = await c.post(`/shops/${shopId}/resync`);
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
+  } finally {
+    hold.restore();
+  }
+  expect(hold.held()).toBe(true);
+}
 
 describe("一括反映 (resync)", () => {
   it("re-sends every listing of a shop the mall's admin changed behind Kura's back, with progress to poll", async () => {
@@ -175,18 +191,7 @@ describe("一括反映 (resync)", () => {
     const { shop } = await baseInStep(c, "RR", 3, 7201);
     // The resync's call for RR-002 (planned at 12) is held at the mall's door until a sale of 2 has
     // been taken in and marked the listing dirty: what that call carries is already old.
-    const hold = holdFirstRequest(editOf("7202"), async () => {
-      await sale(c, "pos", "P-RR-2", [{ lineId: "1", code: "RR-002", quantity: 2 }]);
-      await unreflected(c, shop.id, 1);
-    });
-    try {
-      const started = await c.post(`/shops/${shop.id}/resync`);
-      expect(started.status, JSON.stringify(started.json)).toBe(202);
-      await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
-    } finally {
-      hold.restore();
-    }
-    expect(hold.held()).toBe(true);
+    await resyncWithSaleDuringCall(c, shop.id, "7202", "RR-002", 2);
     // The resync's 12 went out; the sale's 10 follows it instead of being forgotten.
     await until("BASE shows the sale", () => sim.shows("base", "7202"), (q) => q === 10, 20_000);
     expect(await sim.shows("base", "7201")).toBe(11);
@@ -199,18 +204,7 @@ describe("一括反映 (resync)", () => {
     // BASE takes one listing a call, so each chunk is one listing, and the next one (RP-003, at 13)
     // is planned while RP-002's call is on its way. That call is held until RP-003's last 13 units
     // have sold and the sold-out figure is due.
-    const hold = holdFirstRequest(editOf("7402"), async () => {
-      await sale(c, "pos", "P-RP-3", [{ lineId: "1", code: "RP-003", quantity: 13 }]);
-      await unreflected(c, shop.id, 1);
-    });
-    try {
-      const started = await c.post(`/shops/${shop.id}/resync`);
-      expect(started.status, JSON.stringify(started.json)).toBe(202);
-      await until("the resync job", () => job(c, started.json.id), (j) => j.status === "done", 30_000);
-    } finally {
-      hold.restore();
-    }
-    expect(hold.held()).toBe(true);
+    await resyncWithSaleDuringCall(c, shop.id, "7402", "RP-003", 13);
     await until("nothing 未反映", async () => (await c.get(`/shops/${shop.id}`)).json, (s) => s.unreflected === 0, 20_000);
     expect(await sim.shows("base", "7403")).toBe(0);
     expect(await sim.shows("base", "7404")).toBe(14);
