@@ -79,6 +79,14 @@ export function oauthRoutes(state: ShopifySimState): Hono {
       return status(c.json({ error: "invalid_client", error_description: "Client authentication failed." }, 401));
     }
     const now = state.now();
+    // An expiring offline token with its rotating refresh token; the shop's earlier expiring tokens end now.
+    const issueExpiring = (accessToken: string, scopes: string[], replaces?: string) => {
+      const refreshToken = `shprt_${randomHex(16)}`;
+      for (const t of state.accessTokens.values()) if (t.expiring) t.expiresAt = Math.min(t.expiresAt ?? now, now);
+      state.accessTokens.set(accessToken, { expiresAt: now + ACCESS_TTL_SEC * 1000, scopes, expiring: true, used: false, ...(replaces !== undefined && { replaces }) });
+      state.refreshTokens.set(refreshToken, { expiresAt: now + REFRESH_TTL_SEC * 1000, revoked: false });
+      return { access_token: accessToken, expires_in: ACCESS_TTL_SEC, refresh_token: refreshToken, refresh_token_expires_in: REFRESH_TTL_SEC, scope: scopes.join(",") };
+    };
     if (p.code !== undefined && p.grant_type === undefined) {
       const taken = codes.take(String(p.code), p.client_id, null);
       if (!taken.ok) {
@@ -90,19 +98,7 @@ export function oauthRoutes(state: ShopifySimState): Hono {
         state.accessTokens.set(accessToken, { expiresAt: null, scopes: taken.data.scopes, expiring: false, used: false });
         return status(c.json({ access_token: accessToken, scope: taken.data.scopes.join(",") }));
       }
-      const refreshToken = `shprt_${randomHex(16)}`;
-      for (const t of state.accessTokens.values()) if (t.expiring) t.expiresAt = Math.min(t.expiresAt ?? now, now);
-      state.accessTokens.set(accessToken, { expiresAt: now + ACCESS_TTL_SEC * 1000, scopes: taken.data.scopes, expiring: true, used: false });
-      state.refreshTokens.set(refreshToken, { expiresAt: now + REFRESH_TTL_SEC * 1000, revoked: false });
-      return status(
-        c.json({
-          access_token: accessToken,
-          expires_in: ACCESS_TTL_SEC,
-          refresh_token: refreshToken,
-          refresh_token_expires_in: REFRESH_TTL_SEC,
-          scope: taken.data.scopes.join(","),
-        }),
-      );
+      return status(c.json(issueExpiring(accessToken, taken.data.scopes)));
     }
     if (p.grant_type !== "refresh_token") {
       return status(c.json({ error: "unsupported_grant_type", error_description: "The grant type is not supported." }, 400));
@@ -113,26 +109,7 @@ export function oauthRoutes(state: ShopifySimState): Hono {
         c.json({ error: "invalid_grant", error_description: "The refresh token is invalid, expired or revoked." }, 400),
       );
     }
-    const accessToken = `shpat_${randomHex(16)}`;
-    const refreshToken = `shprt_${randomHex(16)}`;
-    for (const t of state.accessTokens.values()) if (t.expiring) t.expiresAt = Math.min(t.expiresAt ?? now, now);
-    state.accessTokens.set(accessToken, {
-      expiresAt: now + ACCESS_TTL_SEC * 1000,
-      scopes: [...scopesOf(state)],
-      expiring: true,
-      used: false,
-      replaces: p.refresh_token,
-    });
-    state.refreshTokens.set(refreshToken, { expiresAt: now + REFRESH_TTL_SEC * 1000, revoked: false });
-    return status(
-      c.json({
-        access_token: accessToken,
-        expires_in: ACCESS_TTL_SEC,
-        refresh_token: refreshToken,
-        refresh_token_expires_in: REFRESH_TTL_SEC,
-        scope: [...scopesOf(state)].join(","),
-      }),
-    );
+    return status(c.json(issueExpiring(`shpat_${randomHex(16)}`, [...scopesOf(state)], p.refresh_token)));
   });
   return app;
 }
