@@ -72,7 +72,7 @@ function apply(ctx: SimContext, input: Record<string, unknown>, rows: Row[]) {
   const pairs = new Set<string>();
   rows.forEach((row, i) => {
     const at = (f: string) => ["input", "quantities", String(i), f];
-    const v = st.variants.find((x) => x.inventoryItemId === idOf(row.inventoryItemId, "InventoryItem"));
+    const v = st.variantByItem(idOf(row.inventoryItemId, "InventoryItem"));
     const loc = idOf(row.locationId, "Location");
     const pair = `${row.inventoryItemId}|${row.locationId}`;
     if (!("changeFromQuantity" in row)) {

@@ -34,7 +34,7 @@ export function locationObj(st: ShopifySimState, locId: number) {
     shipsInventory: l.shipsInventory,
     fulfillsOnlineOrders: l.fulfillsOnlineOrders,
     inventoryLevel: ({ inventoryItemId }: { inventoryItemId: string }) => {
-      const v = st.variants.find((x) => x.inventoryItemId === idOf(inventoryItemId, "InventoryItem"));
+      const v = st.variantByItem(idOf(inventoryItemId, "InventoryItem"));
       return v && v.levels.has(l.id) ? levelObj(st, v, l.id) : null;
     },
   };
@@ -47,7 +47,7 @@ export function itemObj(st: ShopifySimState, v: SimVariant) {
     legacyResourceId: String(v.inventoryItemId),
     sku: v.sku,
     tracked: v.tracked,
-    duplicateSkuCount: st.variants.filter((x) => x !== v && x.sku === v.sku).length,
+    duplicateSkuCount: () => st.variantsWithSku(v.sku).filter((x) => x !== v).length,
     createdAt: isoSeconds(v.createdAt),
     updatedAt: isoSeconds(Math.max(v.createdAt, ...[...v.levels.values()].map((l) => l.updatedAt))),
     inventoryLevel: ({ locationId }: { locationId: string }) => {
@@ -113,7 +113,7 @@ function orderObj(st: ShopifySimState, o: SimOrder) {
         refundableQuantity: l.currentQuantity,
         unfulfilledQuantity: l.currentQuantity,
         variant: () => {
-          const v = st.variants.find((x) => x.id === l.variantId);
+          const v = l.variantId === null ? undefined : st.variantById(l.variantId);
           return v ? variantObj(st, v) : null;
         },
       })),
@@ -145,11 +145,11 @@ function nodeById(st: ShopifySimState, id: string): unknown {
   if (!m) return null;
   const n = Number(m[2]);
   if (m[1] === "InventoryItem") {
-    const v = st.variants.find((x) => x.inventoryItemId === n);
+    const v = st.variantByItem(n);
     return v ? itemObj(st, v) : null;
   }
   if (m[1] === "ProductVariant") {
-    const v = st.variants.find((x) => x.id === n);
+    const v = st.variantById(n);
     return v ? variantObj(st, v) : null;
   }
   if (m[1] === "Location") return st.locations.some((l) => l.id === n) ? locationObj(st, n) : null;
@@ -192,7 +192,7 @@ export function rootValue(ctx: SimContext) {
     },
     inventoryItem: ({ id }: { id: string }) => {
       requireScope(ctx, "read_inventory", "inventoryItem");
-      const v = st.variants.find((x) => x.inventoryItemId === idOf(id, "InventoryItem"));
+      const v = st.variantByItem(idOf(id, "InventoryItem"));
       return v ? itemObj(st, v) : null;
     },
     order: ({ id }: { id: string }) => {

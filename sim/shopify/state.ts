@@ -47,6 +47,13 @@ export interface RefreshToken { expiresAt: number; revoked: boolean }
 export interface SimCall { method: string; path: string; status: number; operation?: string }
 export interface SimDocument { query: string; variables: Record<string, unknown>; operationName?: string }
 interface Fault { type: FaultType; remaining: number; delayMs?: number }
+interface VariantIndex {
+  of: SimVariant[];
+  size: number;
+  byId: Map<number, SimVariant>;
+  byItem: Map<number, SimVariant>;
+  bySku: Map<string, SimVariant[]>;
+}
 
 export class SimError extends Error {
   constructor(readonly status: number, message: string) {
@@ -85,6 +92,7 @@ export class ShopifySimState {
   /** Called after an event a webhook reports (wired by createShopifySim to deliver it). */
   onEvent: (topic: import("./webhooks").WebhookTopic, payload: unknown) => void = () => undefined;
   private seq = 0;
+  private index: VariantIndex | null = null;
 
   constructor(
     readonly now: () => number,
@@ -113,6 +121,45 @@ export class ShopifySimState {
     this.deliveries = [];
   }
 
+  // ---- variant lookups ---------------------------------------------------------------------------
+  // By id, inventory item id and SKU through maps: a bench catalogue has 20,000 variants, and a scan
+  // of them per row made a 250-row inventorySetQuantities take 0.8 s at the catalogue's end, so the
+  // simulator, not Kura, set the pace of 一括反映.
+
+  /** The first variant with this id (a duplicate made by a test stays invisible, as with a scan). */
+  variantById(id: number): SimVariant | undefined {
+    return this.indexed().byId.get(id);
+  }
+
+  variantByItem(inventoryItemId: number): SimVariant | undefined {
+    return this.indexed().byItem.get(inventoryItemId);
+  }
+
+  /** Every variant carrying this SKU, in the order they were created (Shopify allows duplicates). */
+  variantsWithSku(sku: string): SimVariant[] {
+    return this.indexed().bySku.get(sku) ?? [];
+  }
+
+  /**
+   * Variants are only appended (or all dropped by reset(), which makes a new array), so an index
+   * over a prefix of the same array is extended, never rebuilt.
+   */
+  private indexed(): VariantIndex {
+    let ix = this.index;
+    if (!ix || ix.of !== this.variants || ix.size > this.variants.length) {
+      ix = { of: this.variants, size: 0, byId: new Map(), byItem: new Map(), bySku: new Map() };
+    }
+    for (; ix.size < this.variants.length; ix.size++) {
+      const v = this.variants[ix.size];
+      if (!ix.byId.has(v.id)) ix.byId.set(v.id, v);
+      if (!ix.byItem.has(v.inventoryItemId)) ix.byItem.set(v.inventoryItemId, v);
+      const same = ix.bySku.get(v.sku);
+      if (same) same.push(v);
+      else ix.bySku.set(v.sku, [v]);
+    }
+    return (this.index = ix);
+  }
+
   nextId(base: number): number {
     return base + ++this.seq;
   }
@@ -127,7 +174,7 @@ export class ShopifySimState {
     const now = this.now();
     const loc = this.primaryLocation.id;
     for (const it of items) {
-      let v = this.variants.find((x) => x.sku === it.code);
+      let v = this.variantsWithSku(it.code)[0];
       if (!v) {
         v = { id: this.nextId(40000000000), inventoryItemId: 0, sku: it.code, title: it.code, tracked: true, createdAt: now, levels: new Map() };
         v.inventoryItemId = this.nextId(50000000000);
@@ -171,7 +218,7 @@ export class ShopifySimState {
     };
     for (const l of lines) {
       if (!Number.isInteger(l.quantity) || l.quantity < 1) throw new SimError(400, "quantity must be ≥ 1");
-      const v = this.variants.find((x) => x.sku === l.code);
+      const v = this.variantsWithSku(l.code)[0];
       order.lines.push({ id: this.nextId(14000000000), sku: l.code, variantId: v?.id ?? null, quantity: l.quantity, currentQuantity: l.quantity });
       const level = v?.tracked ? v.levels.get(loc) : undefined;
       if (level) {
@@ -209,7 +256,7 @@ export class ShopifySimState {
 
   private restock(li: SimLineItem, q: number, now: number): void {
     li.currentQuantity -= q;
-    const v = this.variants.find((x) => x.id === li.variantId);
+    const v = li.variantId === null ? undefined : this.variantById(li.variantId);
     const level = v?.tracked ? v.levels.get(this.primaryLocation.id) : undefined;
     if (level) {
       level.available += q;
