@@ -26,6 +26,13 @@ export interface TrafficReport {
   earliestMs: number;
   firstAt: number | null;
   lastAt: number | null;
+  /**
+   * How long the simulator took over its answers, from arrival to the end of the handler (ms):
+   * their sum (divide by requests for the mean) and the slowest. A sender that calls one at a time
+   * cannot go faster than this, whatever its budget (bench:resync prints it per shop).
+   */
+  answerMsTotal: number;
+  answerMsMax: number;
 }
 
 /** A mall that budgets its order API apart (Rakuten, Yahoo): the paths it covers and their bucket. */
@@ -33,9 +40,11 @@ export interface OrderLaneBudget extends BucketPlan {
   matches(path: string): boolean;
 }
 
+const emptyReport = (): TrafficReport => ({ requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null, answerMsTotal: 0, answerMsMax: 0 });
+
 export class TrafficRecorder {
   private inFlight = 0;
-  private report: TrafficReport = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
+  private report = emptyReport();
   private buckets: Record<"main" | "orders", BucketState | undefined> = { main: undefined, orders: undefined };
 
   constructor(
@@ -47,7 +56,7 @@ export class TrafficRecorder {
   reset() {
     this.inFlight = 0;
     this.buckets = { main: undefined, orders: undefined };
-    this.report = { requests: 0, maxInFlight: 0, overBudget: 0, earliestMs: 0, firstAt: null, lastAt: null };
+    this.report = emptyReport();
   }
 
   get(): TrafficReport {
@@ -79,6 +88,9 @@ export class TrafficRecorder {
         await next();
       } finally {
         this.inFlight--;
+        const took = Math.max(0, this.now() - at);
+        this.report.answerMsTotal += took;
+        this.report.answerMsMax = Math.max(this.report.answerMsMax, took);
       }
     };
   }

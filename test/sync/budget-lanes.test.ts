@@ -34,4 +34,20 @@ describe("budget lanes", () => {
     await app.request("/rakuten/es/2.0/inventories/bulk-upsert", { method: "POST" });
     expect(rec.get()).toMatchObject({ requests: 3, overBudget: 1 });
   });
+
+  it("a simulated mall reports how long it took over its answers (bench:resync prints it: a slow mall bounds a serial sender)", async () => {
+    let t = 1_000_000;
+    const rec = new TrafficRecorder(SHOP_BUDGET.shopify, () => t);
+    const app = new Hono();
+    app.use("*", rec.middleware());
+    app.all("*", (c) => {
+      t += Number(c.req.query("takes"));
+      return c.text("ok");
+    });
+    await app.request("/shopify/admin/api/2026-07/graphql.json?takes=300", { method: "POST" });
+    t += 1000;
+    await app.request("/shopify/admin/api/2026-07/graphql.json?takes=800", { method: "POST" });
+    await app.request("/shopify/__sim/listings?takes=5000");
+    expect(rec.get()).toMatchObject({ requests: 2, answerMsTotal: 1100, answerMsMax: 800 });
+  });
 });
