@@ -10,7 +10,7 @@ import { adapterFor, isMailKind } from "../malls/registry";
 import { type ConnectionTestResult, MallError, type MallErrorClass, type OrderLine, type StockReading } from "../malls/types";
 import { testShopConnection } from "./connection-test";
 import { checkDrift, DRIFT_ALLOWANCE_SEC, DRIFT_SHARE, type DriftCandidate, driftCandidates, type DriftOutcome, driftStepRequests } from "./drift";
-import { type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
+import { asMallError, type PullCounts, type PullOutcome, pullShop, pushShop, type PushOutcome, takeInShopLines } from "./shop-sync";
 import { planPush } from "./push-plan";
 import { type DirtyRow, type LagHour, ShopSyncStore } from "./shop-sync-store";
 
@@ -386,6 +386,18 @@ export class ShopSync extends DurableObject<Env> {
     return this.store.pending(limit);
   }
 
+  /**
+   * The shop was deleted: its dirty set, budget, lag and any 一括反映 in progress go, and no alarm
+   * wakes the object again. D1 decides (a shop still there is kept). Not in turn with the shop's
+   * conversation: a step on its way fails on its own (its listings are gone) and its alarm finds
+   * the shop gone and forgets whatever the step left.
+   */
+  async shopDeleted(ref: ShopRef): Promise<boolean> {
+    if (await this.shop(ref)) return false;
+    await this.forget();
+    return true;
+  }
+
   // ---- the alarm: send what is due ----------------------------------------------------------------
 
   async alarm() {
@@ -402,8 +414,10 @@ export class ShopSync extends DurableObject<Env> {
     if (!dirtyDue && !(resync && resync.notBefore <= now)) return this.arm();
     const db = createDb(this.env.DB);
     const [shop, settings] = await Promise.all([getShop(db, ref.accountId, ref.shopId), getSettings(db, ref.accountId)]);
+    // Deleted (a step that was on its way when it was may have marked work since): nothing is kept.
+    if (!shop) return this.forget();
     // Stopped, switched off or 在庫連動 off: the work stays 未反映 until kick().
-    if (!shop || shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return;
+    if (shop.status === "stopped" || !shop.updateEnabled || (settings && !settings.syncEnabled)) return;
     const cap = retryCapMs(settings?.reflectIntervalMin);
     const limit = runItems(shop.kind);
     // Real changes first: neither a resync nor a whole-catalogue check holds a sale back by more
@@ -431,7 +445,7 @@ export class ShopSync extends DurableObject<Env> {
       this.store.retry([...failed], at, ITEM_RETRY_MS, cap);
       this.store.set("failures", null);
     } catch (err) {
-      const e = err instanceof MallError ? err : new MallError("transient", String(err));
+      const e = asMallError(err);
       if (e.errorClass === "auth") return; // the shop is 停止中 now; its work stays until kick()
       const failures = Number(this.store.get("failures") ?? 0) + 1;
       this.store.set("failures", String(failures));
@@ -501,7 +515,7 @@ export class ShopSync extends DurableObject<Env> {
       await advanceJobShop(db, st.jobId, shop.id, { done: progress.done, sent: progress.sent, errors: progress.errors, ...(progress.lastError && { lastError: progress.lastError }) });
       this.stepDone(st.jobId, cancelled ? null : { ...st, after: progress.after, notBefore: 0, failures: 0 });
     } catch (err) {
-      const e = err instanceof MallError ? err : new MallError("transient", String(err));
+      const e = asMallError(err);
       // The calls that went through before the failure count; the resync goes on after them.
       await advanceJobShop(db, st.jobId, shop.id, { done: progress.done, sent: progress.sent, errors: progress.errors, lastError: e.message });
       if (e.errorClass === "auth") return this.stepDone(st.jobId, { ...st, after: progress.after }); // 停止中: goes on from here after kick()
@@ -559,6 +573,11 @@ export class ShopSync extends DurableObject<Env> {
     if (next === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  private async forget() {
+    this.store.clear();
+    await this.ctx.storage.deleteAlarm();
   }
 
   private remember(ref: ShopRef) {

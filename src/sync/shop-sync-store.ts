@@ -66,6 +66,11 @@ export class ShopSyncStore {
     else this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
+  /** Everything this object kept (its shop was deleted): the dirty set, budget, lag and state. */
+  clear() {
+    for (const t of ["dirty", "buckets", "lag", "meta"]) this.sql.exec(`DELETE FROM ${t}`);
+  }
+
   // ---- the dirty set ------------------------------------------------------------------------
 
   /**

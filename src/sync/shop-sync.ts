@@ -20,12 +20,27 @@ const CAS_STALE = "CHANGE_FROM_QUANTITY_STALE";
 
 export type PullCounts = Record<"applied" | "duplicate" | "unknown_code" | "unmatched" | "ignored", number>;
 
+/**
+ * Any failure as a MallError. One that is Kura's own (a D1 statement that failed, a bug) is
+ * retried like a transient mall error, but what the merchant reads (the shop's last error, a job's,
+ * the モール更新ログ) says so in words: the statement and its parameters go to the log alone.
+ */
+export function asMallError(err: unknown): MallError {
+  if (err instanceof MallError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (/Failed query|D1_|SQLITE/i.test(detail)) {
+    console.error(JSON.stringify({ msg: "internal error during mall sync", error: detail.slice(0, 2000) }));
+    return new MallError("transient", "Kura 内部のデータベースで一時的なエラーが発生しました。自動で再試行します (internal database error; retried)");
+  }
+  return new MallError("transient", detail);
+}
+
 /** Keeps the shop's status honest: auth failures stop it (停止中), others mark it as retrying. */
 async function guarded<T>(env: Env, db: Db, shop: Shop, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    const e = err instanceof MallError ? err : new MallError("transient", err instanceof Error ? err.message : String(err));
+    const e = asMallError(err);
     // Kura holding itself back (its own pacing of the mall's budget) says nothing about the shop.
     if (e.errorClass === "rate" && (e.opts.code === "PACING" || e.opts.code === "BUDGET")) throw e;
     await updateShop(db, shop.accountId, shop.id, { status: e.errorClass === "auth" ? "stopped" : "retrying", lastError: `${e.errorClass}: ${e.message}` });
@@ -175,7 +190,7 @@ async function sendRound(db: Db, shop: Shop, ctx: MallContext<unknown>, adapter:
     );
   } catch (err) {
     // The whole call failed: every item stays 未反映 with the error, and the attempt is logged.
-    const e = err instanceof MallError ? err : new MallError("transient", String(err));
+    const e = asMallError(err);
     await recordRound(db, shop, due, due.map((d) => ({ mallCode: d.mallCode, ok: false, error: { errorClass: e.errorClass, message: e.message } })), attempt);
     throw e;
   }

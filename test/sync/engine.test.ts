@@ -4,6 +4,8 @@ import { createDb } from "../../src/db/client";
 import { getShop } from "../../src/db/queries/shops";
 import { runTask } from "../../src/sync/tasks";
 import { pushShop } from "../../src/sync/shop-sync";
+import { planPush } from "../../src/sync/push-plan";
+import { MallError } from "../../src/malls/types";
 import { meterD1 } from "../helpers/d1-meter";
 import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
 import { forgetAfterTest, useMallSim } from "../helpers/mall-sim";
@@ -169,4 +171,21 @@ describe("the sync engine", () => {
     expect(out.filter((o) => o.ok)).toHaveLength(10);
     expect(meter.rowsRead, JSON.stringify(meter.log, null, 1)).toBeLessThan(200);
   });
+
+  it("a push Kura cannot record (its shop deleted while the call was out) says so in words; the SQL stays in the log", async () => {
+    const c = await newAccount();
+    const shop = await sim.shopOn(c, "yahoo");
+    await product(c, "GONE-1", { onHand: 4 });
+    const db = createDb(env.DB);
+    const shopRow = (await getShop(db, c.accountId, shop.id))!;
+    const planned = await planPush(env, db, shopRow, { all: true });
+    expect(planned.map((d) => d.masterCode)).toEqual(["GONE-1"]);
+    await env.DB.prepare("DELETE FROM shops WHERE id = ?").bind(shop.id).run();
+    const err = await pushShop(env, db, shopRow, { planned }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MallError);
+    expect((err as MallError).errorClass).toBe("transient");
+    expect((err as MallError).message).toContain("内部のデータベース");
+    expect((err as MallError).message).not.toMatch(/INSERT|params|json_each/);
+  });
 });
+

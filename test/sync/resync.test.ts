@@ -1,3 +1,5 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type Client, drain, newAccount, product, sale, until } from "../helpers/api";
 import { holdFirstRequest, useMallSim } from "../helpers/mall-sim";
@@ -251,5 +253,40 @@ describe("一括反映 (resync)", () => {
     const off = await a.post(`/shops/${shop.id}/resync`);
     expect(off.status).toBe(409);
     expect(off.json.detail).toContain("モール更新");
+  });
+
+  it("a shop deleted during its 一括反映 ends its part of the job, and nothing is sent to it or kept for it afterwards", async () => {
+    const c = await newAccount();
+    const { shop, mallIds } = await baseInStep(c, "DEL", 8, 94_001);
+    const edits = async () => ((await sim.control("base", "GET", "/calls")).calls as { path: string }[]).filter((x) => x.path.endsWith("/edit_stock")).length;
+    let jobId = 0;
+    let editsAtDelete = 0;
+    // The shop is deleted while the resync's third call is on its way, with a sale of its own marked.
+    const hold = holdFirstRequest(editOf(mallIds[2]), async () => {
+      await sale(c, "pos", "P-DEL", [{ lineId: "1", code: "DEL-008", quantity: 1 }]);
+      expect((await c.del(`/shops/${shop.id}`)).status).toBe(204);
+      editsAtDelete = await edits();
+    });
+    try {
+      const started = await c.post(`/shops/${shop.id}/resync`);
+      expect(started.status, JSON.stringify(started.json)).toBe(202);
+      jobId = started.json.id;
+      await until("the shop deleted", async () => hold.held() && editsAtDelete > 0, (x) => x, 30_000);
+    } finally {
+      hold.restore();
+    }
+    // The job does not stay 実行中 for a part nobody is left to run.
+    const ended = await job(c, jobId);
+    expect(ended.status, JSON.stringify(ended)).toBe("cancelled");
+    expect(ended.shops[0]).toMatchObject({ status: "cancelled", lastError: expect.stringContaining("削除") });
+
+    await new Promise((r) => setTimeout(r, 3000)); // three of BASE's one-a-second slots
+    expect(await edits()).toBeLessThanOrEqual(editsAtDelete + 1); // the held call alone went on
+
+    const kept = await runInDurableObject(env.SHOP_SYNC.getByName(`${c.accountId}:${shop.id}`), async (_, state) => ({
+      alarm: await state.storage.getAlarm(),
+      rows: ["dirty", "buckets", "lag", "meta"].map((t) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`).one().n),
+    }));
+    expect(kept).toEqual({ alarm: null, rows: [0, 0, 0, 0] });
   });
 });

@@ -85,6 +85,18 @@ export async function cancelJob(db: Db, accountId: number, id: number, at = Date
   await db.update(jobs).set({ status: "cancelled", finishedAt: at }).where(and(eq(jobs.accountId, accountId), eq(jobs.id, id), eq(jobs.status, "running")));
 }
 
+/**
+ * The shop was deleted: its running parts end as cancelled (no object is left to run them), and a
+ * job with nothing else running ends with them instead of showing 実行中 for ever.
+ */
+export async function cancelShopParts(db: Db, accountId: number, shopId: number, at = Date.now()) {
+  await db
+    .update(jobShops)
+    .set({ status: "cancelled", finishedAt: at, updatedAt: at, lastError: "ショップが削除されました (shop deleted)" })
+    .where(and(eq(jobShops.accountId, accountId), eq(jobShops.shopId, shopId), eq(jobShops.status, "running")));
+  await closeFinishedJobs(db, accountId, at);
+}
+
 /** Running jobs of the account with no running part left become done (cancelled when none of their parts got done). */
 async function closeFinishedJobs(db: Db, accountId: number, at: number) {
   await db.run(sql`

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Db } from "../../env";
 import { getAccount } from "../../db/queries/accounts";
 import { operationInsert } from "../../db/queries/logs";
+import { cancelShopParts } from "../../db/queries/jobs";
 import { getProductsByCodes } from "../../db/queries/products";
 import {
   countShops,
@@ -200,13 +201,16 @@ export async function patchShop(env: Env, db: Db, accountId: number, actor: stri
 shopsApi.openapi(r.deleteShopRoute, async (c) => {
   const { accountId, actor } = c.get("principal");
   const db = c.get("db");
-  await removeShop(db, accountId, actor, await ownedShop(db, accountId, c.req.valid("param").id));
+  await removeShop(c.env, db, accountId, actor, await ownedShop(db, accountId, c.req.valid("param").id));
   return c.body(null, 204);
 });
 
-export async function removeShop(db: Db, accountId: number, actor: string, shop: Shop) {
+export async function removeShop(env: Env, db: Db, accountId: number, actor: string, shop: Shop) {
   const [before] = await shopsOut(db, accountId, [shop]);
   await deleteShop(db, accountId, shop.id);
+  await cancelShopParts(db, accountId, shop.id);
+  // Its ShopSync stops and keeps nothing (dirty set, budget, a 一括反映 under way).
+  await shopSync(env, { accountId, shopId: shop.id }).shopDeleted({ accountId, shopId: shop.id });
   await operationInsert(db, accountId, { actor, action: "shop.delete", target: String(shop.id), before });
 }
 

@@ -221,6 +221,6 @@ shopsPages.post("/shops/:id/delete", async (c) => {
   const shop = await ownedShop(db, s.account.id, c.req.param("id"));
   const body = await c.req.parseBody();
   if (body.confirm !== "yes") return shopPage(c, shop, { errors: { confirm: t("shops.deleteNeedsConfirm") }, error: t("shops.deleteNeedsConfirm"), status: 400 });
-  await removeShop(db, s.account.id, actor(c), shop);
+  await removeShop(c.env, db, s.account.id, actor(c), shop);
   return c.redirect(`/shops?deleted=${encodeURIComponent(shop.name)}`, 303);
 });
