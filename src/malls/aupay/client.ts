@@ -2,6 +2,7 @@ import { MallError, type MallContext } from "../types";
 import { parseXml, type XmlElement } from "../xml";
 import { apiKeyExpiresAt, aupayCredentialsSchema, type AupayCredentials } from "./credentials";
 import { readEnvelope, type Envelope } from "./schemas";
+import { retryAfterSec } from "../retry-after";
 
 // One adapter call's conversation with the Wow!manager API: the Bearer API key, the shopId every
 // call carries, timeouts, and the mapping of every failure to a MallError.
@@ -77,7 +78,7 @@ export class AupaySession {
     const env = doc ? readEnvelope(doc) : null;
     if (res.status === 429) {
       // [verify] au PAY's throttle answer is not documented: modelled as HTTP 429 + Retry-After.
-      throw new MallError("rate", "au PAY マーケットのリクエスト数制限に達しました", { status: 429, retryAfterSec: retryAfter(res) });
+      throw new MallError("rate", "au PAY マーケットのリクエスト数制限に達しました", { status: 429, retryAfterSec: retryAfterSec(res.headers.get("Retry-After"), this.now()) ?? 5 });
     }
     if (res.status === 401 || res.status === 403) throw this.authError(method, env, res.status);
     if (res.status >= 500) throw new MallError("transient", `au PAY ${method}: 一時的なエラー (HTTP ${res.status})`, { status: res.status });
@@ -120,9 +121,4 @@ const AUTH_WORDS = /APIキー|認証|有効期限|IPアドレス|接続元|権�
 
 function detail(env: Envelope): string {
   return env.errors.map((e) => `${e.code ?? ""} ${e.message ?? ""}`.trim()).filter(Boolean).join(", ");
-}
-
-function retryAfter(res: Response): number {
-  const h = res.headers.get("Retry-After");
-  return h && /^\d+$/.test(h.trim()) ? Math.max(1, Number(h.trim())) : 5;
 }

@@ -1,7 +1,8 @@
 import type { z } from "zod";
-import { abortable } from "../abortable";
+import { fetchJsonAnswer } from "../abortable";
 import { MallError, type MallContext, type MallErrorClass } from "../types";
 import { baseErrorSchema, tokenResponseSchema, type BaseCredentials } from "./schemas";
+import { retryAfterSec } from "../retry-after";
 
 export const BASE_DEFAULT_URL = "https://api.thebase.in";
 /** The token endpoint lives on the API host itself, so `baseUrl + path` covers it too. */
@@ -122,37 +123,13 @@ export class BaseClient {
     const headers: Record<string, string> = { accept: "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
     if (form) headers["content-type"] = "application/x-www-form-urlencoded";
-    const signal = AbortSignal.timeout(this.ctx.timeoutMs ?? 20_000);
-    let status: number;
-    let text: string;
-    let retryAfter: string | null;
-    try {
-      const res = await abortable(
-        this.ctx.fetch(this.ctx.baseUrl + path, {
-          method,
-          headers,
-          body: form ? new URLSearchParams(form).toString() : undefined,
-          signal,
-        }),
-        signal,
-      );
-      status = res.status;
-      retryAfter = res.headers.get("retry-after");
-      text = await abortable(res.text(), signal);
-    } catch (e) {
-      const timedOut = signal.aborted || (e instanceof Error && /timeout|abort/i.test(e.name));
-      throw new MallError(
-        "transient",
-        timedOut ? "BASE API がタイムアウトしました" : "BASE API に接続できません (ネットワークエラー)",
-        { code: timedOut ? "timeout" : "network" },
-      );
-    }
-    let json: unknown = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* non-JSON (e.g. an HTML 5xx page from the edge) */
-    }
+    const { status, retryAfter, json } = await fetchJsonAnswer(
+      this.ctx.fetch,
+      this.ctx.baseUrl + path,
+      { method, headers, body: form ? new URLSearchParams(form).toString() : undefined },
+      this.ctx.timeoutMs ?? 20_000,
+      { timeout: "BASE API がタイムアウトしました", network: "BASE API に接続できません (ネットワークエラー)" },
+    );
     if (status >= 200 && status < 300) {
       if (json === undefined) throw new MallError("transient", `BASE API の応答が JSON ではありません (${path})`, { status });
       return json;
@@ -170,7 +147,7 @@ export class BaseClient {
 
     if (code === "hour_api_limit") return mk("rate", `BASE API の1時間の利用上限に達しました: ${detail}`, this.secToNextHour());
     if (code === "day_api_limit") return mk("rate", `BASE API の1日の利用上限に達しました: ${detail}`, this.secToNextJstDay());
-    if (status === 429) return mk("rate", `BASE API が混み合っています: ${detail}`, retryAfterSeconds(retryAfter) ?? 60);
+    if (status === 429) return mk("rate", `BASE API が混み合っています: ${detail}`, retryAfterSec(retryAfter, Date.now(), 0) ?? 60);
     if (status >= 500 || code === "server_error") return mk("transient", `BASE API のサーバーエラー: ${detail}`);
     if (status === 401 || status === 403) return mk("auth", `BASE API の認証に失敗しました: ${detail}`);
     if (status === 400 && code) {
@@ -204,12 +181,6 @@ function tokenReason(code: string, desc: string): string {
     return `クライアントIDまたはクライアントシークレットが正しくありません: ${desc} (${code})`;
   if (/リフレッシュトークン/.test(desc)) return `リフレッシュトークンが無効です。BASEで再連携してください: ${desc} (${code})`;
   return `BASE のトークン発行に失敗しました: ${desc} (${code})`;
-}
-
-function retryAfterSeconds(h: string | null): number | undefined {
-  if (!h) return undefined;
-  const n = Number(h);
-  return Number.isFinite(n) && n >= 0 ? Math.ceil(n) : undefined;
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {

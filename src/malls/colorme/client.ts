@@ -1,7 +1,8 @@
 import type { z } from "zod";
-import { abortable } from "../abortable";
+import { fetchJsonAnswer } from "../abortable";
 import { MallError, type MallContext, type MallErrorClass } from "../types";
 import { colormeErrorSchema, type ColormeCredentials } from "./schemas";
+import { retryAfterSec } from "../retry-after";
 
 export const COLORME_DEFAULT_URL = "https://api.shop-pro.jp";
 /**
@@ -55,37 +56,18 @@ export class ColormeClient {
     const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${this.ctx.credentials.accessToken}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     const ms = this.ctx.timeoutMs ?? 20_000;
-    const signal = AbortSignal.timeout(ms);
-    let status: number;
-    let text: string;
-    let retryAfter: string | null;
-    try {
-      const res = await abortable(
-        this.ctx.fetch(this.ctx.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal }),
-        signal,
-      );
-      status = res.status;
-      retryAfter = res.headers.get("retry-after");
-      text = await abortable(res.text(), signal);
-    } catch (e) {
-      const timedOut = signal.aborted || (e instanceof Error && /timeout|abort/i.test(e.name));
-      throw new MallError(
-        "transient",
-        timedOut ? `カラーミーショップ API が ${ms} ms 以内に応答しません` : "カラーミーショップ API に接続できません (ネットワークエラー)",
-        { code: timedOut ? "timeout" : "network" },
-      );
-    }
-    let json: unknown = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* an HTML error page from the edge */
-    }
+    const { status, retryAfter, json } = await fetchJsonAnswer(
+      this.ctx.fetch,
+      this.ctx.baseUrl + path,
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+      ms,
+      { timeout: `カラーミーショップ API が ${ms} ms 以内に応答しません`, network: "カラーミーショップ API に接続できません (ネットワークエラー)" },
+    );
     if (status >= 200 && status < 300) {
       if (json === undefined) throw new MallError("transient", `カラーミーショップ API の応答が JSON ではありません (${pathOnly(path)})`, { status });
       return json;
     }
-    throw toError(status, json, retryAfterSeconds(retryAfter, this.now()));
+    throw toError(status, json, retryAfterSec(retryAfter, this.now(), 0));
   }
 }
 
@@ -106,15 +88,6 @@ function toError(status: number, json: unknown, retryAfterSec: number | undefine
   if (status === 404) return mk("item", `未登録コード: カラーミーショップに存在しません: ${detail}`);
   if (status >= 400) return mk("item", `カラーミーショップが拒否しました: ${detail}`);
   return mk("transient", `カラーミーショップ API の予期しない応答: ${detail}`);
-}
-
-/** Retry-After as delta-seconds or an HTTP date. */
-function retryAfterSeconds(h: string | null, now: number): number | undefined {
-  if (!h) return undefined;
-  const n = Number(h);
-  if (Number.isFinite(n) && n >= 0) return Math.ceil(n);
-  const at = Date.parse(h);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 const pathOnly = (p: string) => p.split("?")[0];

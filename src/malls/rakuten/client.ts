@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { MallError, type MallContext } from "../types";
 import { inventoryErrorSchema, legacyErrorSchema, messageEnvelopeSchema, type RakutenCredentials } from "./schemas";
+import { retryAfterSec } from "../retry-after";
 
 // One RMS call: ESA auth header, per-request timeout, and the mapping of whole-call failures
 // to MallError. 4xx other than auth/rate are returned to the caller, which knows whether they
@@ -40,16 +41,6 @@ function authMessage(ctx: MallContext<RakutenCredentials>, code: string | undefi
   const tag = code ? ` (${code})` : "";
   if (exp !== undefined && exp <= now) return `ライセンスキーの有効期限切れ${tag}: RMS で新しい licenseKey を発行してください`;
   return `楽天RMSの認証に失敗しました${tag}: serviceSecret / licenseKey の誤り、有効期限切れ、または API の利用設定を確認してください`;
-}
-
-/** Retry-After (seconds or HTTP date); RMS is not known to send one [verify], so default 1 s. */
-function retryAfterSec(res: Response, now: number, fallback: number): number {
-  const h = res.headers.get("Retry-After");
-  if (!h) return fallback;
-  const n = Number(h);
-  if (Number.isFinite(n) && n >= 0) return Math.max(1, Math.ceil(n));
-  const at = Date.parse(h);
-  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - now) / 1000)) : fallback;
 }
 
 export async function rmsRequest(
@@ -98,7 +89,8 @@ export async function rmsRequest(
     throw new MallError("rate", "楽天RMSのリクエスト上限に達しました", {
       status,
       code: rmsErrorCode(json),
-      retryAfterSec: retryAfterSec(res, now, opts.rateFallbackSec ?? 1),
+      // RMS is not known to send Retry-After [verify]: 1 s unless the caller says otherwise.
+      retryAfterSec: retryAfterSec(res.headers.get("Retry-After"), now) ?? opts.rateFallbackSec ?? 1,
     });
   }
   if (status >= 500) {

@@ -1,4 +1,5 @@
 import { MallError, type MallContext } from "../types";
+import { retryAfterSec } from "../retry-after";
 
 export interface RawResponse {
   status: number;
@@ -47,23 +48,13 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Seconds from a Retry-After header (delta-seconds or HTTP date). */
-export function retryAfterHeader(headers: Headers, now: number): number | undefined {
-  const v = headers.get("Retry-After");
-  if (!v) return undefined;
-  const n = Number(v);
-  if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - now) / 1000)) : undefined;
-}
-
 /** Errors common to every Shopify endpoint that are not GraphQL-level. */
 export function httpStatusError(status: number, headers: Headers, now: number): MallError | undefined {
   if (status === 429) {
     return new MallError("rate", "Shopify: リクエスト過多 (429)", {
       status,
       code: "THROTTLED",
-      retryAfterSec: retryAfterHeader(headers, now) ?? 2,
+      retryAfterSec: retryAfterSec(headers.get("Retry-After"), now) ?? 2,
     });
   }
   if (status >= 500) return new MallError("transient", `Shopify: サーバーエラー (${status})`, { status });

@@ -3,6 +3,7 @@ import { yahooCredentialsSchema, hasPublicKey, type YahooCredentials } from "./c
 import { errorSchema, readError, tokenErrorSchema, tokenSchema, type YahooErrorBody } from "./schemas";
 import { signatureHeaders } from "./signature";
 import { parseXml, type XmlElement } from "./xml";
+import { retryAfterSec } from "../retry-after";
 
 // One adapter call's conversation with Yahoo: access-token refresh (Yahoo! ID連携 v2), the
 // Bearer + 公開鍵認証 headers, timeouts, and the mapping of every failure to a MallError.
@@ -179,18 +180,11 @@ function errorBody(doc: XmlElement): YahooErrorBody {
   return r.success ? r.data : {};
 }
 
-function retryAfterSec(res: Response): number {
-  const h = res.headers.get("Retry-After");
-  if (h && /^\d+$/.test(h.trim())) return Math.max(1, Number(h.trim()));
-  const at = h ? Date.parse(h) : NaN;
-  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : DEFAULT_RETRY_AFTER_SEC;
-}
-
 function rateError(res: Response): MallError {
   // [verify] Yahoo's throttle answer: modelled as HTTP 429 with an optional Retry-After.
   return new MallError("rate", "Yahoo!ショッピングのリクエスト数制限に達しました", {
     status: res.status,
-    retryAfterSec: retryAfterSec(res),
+    retryAfterSec: retryAfterSec(res.headers.get("Retry-After"), Date.now()) ?? DEFAULT_RETRY_AFTER_SEC,
   });
 }
 
