@@ -139,7 +139,7 @@ export function ShopsPage(props: { frame: Frame; shops: ShopView[] | null; kinds
                       </td>
                       <td>{when(s.lastImportAt, lang)}</td>
                       <td>{s.intake === "mail" ? t("shops.mailNoPush") : when(s.lastPushAt, lang)}</td>
-                      <td class="error-text">{s.lastError ?? "—"}</td>
+                      <td class={s.lastError ? "error-text" : undefined}>{s.lastError ?? "—"}</td>
                       <td class="num">{s.unreflected.toLocaleString("ja-JP")}</td>
                       <td>
                         <Expiry frame={props.frame} shop={s} />
@@ -373,7 +373,7 @@ export function ShopPage(props: {
         </div>
         <div class="wide">
           <dt>{t("shops.lastError")}</dt>
-          <dd class="error-text">{s.lastError ?? "—"}</dd>
+          <dd class={s.lastError ? "error-text" : undefined}>{s.lastError ?? "—"}</dd>
         </div>
       </dl>
       {s.warnings.map((w) => (
