@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { AupayCredentials } from "../../src/malls/aupay";
 import { apiRoutes, ERR, refused } from "./api";
+import { logCalls } from "../shared/control";
 import { controlRoutes } from "./control";
 import { API_KEY, AupaySimState, SHOP_ID, type AupaySimOptions, type Fault } from "./state";
 import { failed, xml } from "./xml";
@@ -48,21 +49,24 @@ export function createAupaySim(opts: AupaySimOptions = {}): { app: Hono; state: 
     return c.text("simulator error", 500);
   });
   app.route("/", controlRoutes(state));
-  app.use("*", async (c, next) => {
-    if (/\/__sim(\/|$)/.test(c.req.path)) return next();
-    const call = { method: c.req.method, path: c.req.path };
-    const fault = state.takeFault();
-    if (fault?.type === "slow") await wait(fault.delayMs ?? 1000, c.req.raw.signal);
-    if (fault?.type === "timeout") {
-      await wait(fault.delayMs ?? 60_000, c.req.raw.signal);
-      c.res = failed("PMZ0504", "Gateway Timeout", 504);
-    } else if (fault && fault.type !== "slow") {
-      c.res = faultResponse(state, fault);
-    } else {
-      await next();
-    }
-    state.record({ ...call, status: c.res.status });
-  });
+  // Every API call is logged with its answer; an injected fault answers instead of the API.
+  const logged = logCalls(
+    () => state.calls,
+    async (c) => {
+      const fault = state.takeFault();
+      if (!fault) return null;
+      if (fault.type === "slow") {
+        await wait(fault.delayMs ?? 1000, c.req.raw.signal);
+        return null;
+      }
+      if (fault.type === "timeout") {
+        await wait(fault.delayMs ?? 60_000, c.req.raw.signal);
+        return failed("PMZ0504", "Gateway Timeout", 504);
+      }
+      return faultResponse(state, fault);
+    },
+  );
+  app.use("*", (c, next) => (/\/__sim(\/|$)/.test(c.req.path) ? next() : logged(c, next)));
   app.route("/", apiRoutes(state));
   return { app, state };
 }

@@ -224,9 +224,4 @@ export class AupaySimState {
   takeFault(): Fault | undefined {
     return this.faults.shift();
   }
-
-  record(call: SimCall): void {
-    this.calls.push(call);
-    if (this.calls.length > 1000) this.calls.splice(0, this.calls.length - 1000);
-  }
 }
